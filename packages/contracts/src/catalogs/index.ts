@@ -1,0 +1,5 @@
+import type { Catalog } from '../tool.ts';
+import { brainCatalog } from './brain.ts';
+
+/** Every service catalog, for docs generation and the CLI. */
+export const catalogs: readonly Catalog[] = [brainCatalog];

@@ -1,0 +1,25 @@
+export {
+  type CallOptions,
+  ClientPool,
+  type ClientState,
+  fromSdkError,
+  McpClient,
+  type McpClientOptions,
+  type ReconnectOptions,
+} from './client.ts';
+export { type Logger, silentLogger } from './logger.ts';
+export { MCP_SUBPROTOCOL, McpEndpoint, type McpEndpointOptions, type McpTransportKind } from './server.ts';
+export { extractToken, MIN_SECRET_LENGTH, redactUrl, TokenAuthority, type TokenOptions } from './tokens.ts';
+export {
+  type CallEvent,
+  type CallOutcome,
+  implementTool,
+  RpcCodes,
+  RUN_ID_META_KEY,
+  type ToolContext,
+  ToolHost,
+  type ToolHostOptions,
+  type ToolImpl,
+} from './tools.ts';
+export { WsClientTransport, type WsClientTransportOptions } from './ws-client-transport.ts';
+export { WebSocketServerTransport, type WsServerTransportOptions } from './ws-server-transport.ts';

@@ -1,0 +1,28 @@
+import { AutomovieError, toAutomovieError } from '@automovie/contracts';
+
+/** Fastify's own error codes → the fleet's. */
+const FASTIFY_CODES: Record<number, string> = {
+  400: 'INVALID_INPUT',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'INVALID_INPUT',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * The one mapping from anything thrown to the error a caller sees, over HTTP here and over MCP
+ * in mcp-ws (both go through `toAutomovieError`): known codes keep their status; Fastify's
+ * client errors keep theirs; the rest become INTERNAL with the cause kept for the log.
+ */
+export function toServiceError(err: unknown): AutomovieError {
+  const e = err as { statusCode?: unknown; code?: unknown; message?: unknown; validation?: unknown };
+  if (!(err instanceof AutomovieError) && typeof e?.statusCode === 'number' && typeof e.code === 'string' && e.code.startsWith('FST_')) {
+    const status = e.statusCode;
+    const code = FASTIFY_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'INVALID_INPUT');
+    return new AutomovieError(code, String(e.message), { status, data: { fastifyCode: e.code }, cause: err });
+  }
+  if (!(err instanceof AutomovieError) && err instanceof SyntaxError && typeof e.statusCode === 'number') {
+    return new AutomovieError('INVALID_INPUT', `Invalid JSON body: ${err.message}`, { cause: err });
+  }
+  return toAutomovieError(err);
+}

@@ -1,0 +1,5 @@
+export { type BaseConfig, baseConfigSchema, loadConfig } from './config.ts';
+export { toServiceError } from './errors.ts';
+export { createLogger, type LoggerOptions, REDACT_PATHS } from './logger.ts';
+export { ServiceMetrics } from './metrics.ts';
+export { buildService, type ReadinessCheck, runService, type Service, type ServiceDefinition } from './service.ts';
