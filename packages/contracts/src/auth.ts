@@ -13,16 +13,13 @@ export const PrincipalKindSchema = z.enum(['service', 'user']);
 
 /** Who is calling: a service on its own behalf, or a service acting for a user (on-behalf-of). */
 export const PrincipalSchema = z.object({
-  kind: PrincipalKindSchema,
-  /** The token's subject: a service name, or `user:<id>` for on-behalf-of tokens. */
-  sub: z.string().min(1).max(200),
-  /** The calling service (for user tokens, the service that minted the token: frontend, cli…). */
-  service: z.string().min(1).max(100),
-  userId: z.string().min(1).max(200).optional(),
-  scopes: z.array(ScopeSchema),
-  /** The token id, for audit. */
-  tokenId: z.string().optional(),
-  expiresAt: z.number().int().optional(),
+  kind: PrincipalKindSchema.describe('service: a service on its own behalf; user: a service acting for a user.'),
+  sub: z.string().min(1).max(200).describe('Token subject: a service name, or user:<id> for on-behalf-of tokens.'),
+  service: z.string().min(1).max(100).describe('The calling service (for user tokens, the one that minted it: frontend, cli…).'),
+  userId: z.string().min(1).max(200).optional().describe('The user a service acts for (on-behalf-of tokens only).'),
+  scopes: z.array(ScopeSchema).describe('What the token grants: *, service:*, service:tool or service:group.'),
+  tokenId: z.string().optional().describe('The token id (jti), for audit.'),
+  expiresAt: z.number().int().optional().describe('Expiry, in seconds since the epoch.'),
 });
 export type Principal = z.infer<typeof PrincipalSchema>;
 

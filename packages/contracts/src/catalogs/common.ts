@@ -8,11 +8,11 @@ export const whoami = defineTool({
   description: "Who this service is and who is calling: service name, version, instance, uptime and the caller's principal.",
   input: z.object({}).strict(),
   output: z.object({
-    service: z.string(),
-    version: z.string(),
-    instanceId: z.string(),
-    uptimeS: z.number().nonnegative(),
-    principal: PrincipalSchema,
+    service: z.string().describe('The service that answered.'),
+    version: z.string().describe('Its version.'),
+    instanceId: z.string().describe('This process, among the replicas of the service.'),
+    uptimeS: z.number().nonnegative().describe('Seconds since the process started.'),
+    principal: PrincipalSchema.describe('The caller, as the service authenticated it.'),
   }),
   readOnly: true,
 });
