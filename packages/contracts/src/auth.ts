@@ -32,7 +32,7 @@ export function scopeAllows(scopes: readonly string[], service: string, tool: st
   for (const s of scopes) {
     if (s === '*') return true;
     const colon = s.indexOf(':');
-    if (s.slice(0, colon) !== service) continue;
+    if (colon < 0 || s.slice(0, colon) !== service) continue;
     const rest = s.slice(colon + 1);
     if (rest === '*' || rest === tool || (group !== undefined && rest === group)) return true;
   }

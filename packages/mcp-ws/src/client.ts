@@ -26,6 +26,8 @@ export interface McpClientOptions {
   reconnect?: ReconnectOptions;
   /** Largest accepted message, in bytes. Default 64 MiB. */
   maxMessageBytes?: number;
+  /** Ping interval; a server silent for two intervals is dropped and reconnected. 0 turns it off. Default 30 s. */
+  heartbeatMs?: number;
   logger?: Logger;
 }
 
@@ -49,9 +51,20 @@ type LooseResult = z.infer<typeof LooseResultSchema>;
 
 const MCP_PREFIX = /^(MCP error -?\d+: )+/;
 
+/**
+ * Whether a request failed before it left this process (the connection was already going away),
+ * so sending it again on a new connection cannot run it twice.
+ */
+function notSent(err: unknown): boolean {
+  if (err instanceof AutomovieError) return (err.data as { sent?: unknown } | undefined)?.sent === false;
+  // The SDK's Protocol, once its transport has closed.
+  return err instanceof Error && !(err instanceof McpError) && err.message === 'Not connected';
+}
+
 /** Maps what the SDK throws to the fleet's error codes. */
 export function fromSdkError(err: unknown, url: string): AutomovieError {
   if (err instanceof AutomovieError) return err;
+  if (notSent(err)) return new AutomovieError('CONNECTION_LOST', `Connection to ${url} lost before the call was sent; retry`);
   if (err instanceof McpError) {
     const message = err.message.replace(MCP_PREFIX, '');
     const data = err.data as { code?: unknown } | undefined;
@@ -128,6 +141,7 @@ export class McpClient {
       url: this.url,
       ...(token === undefined ? {} : { token }),
       ...(this.#opts.maxMessageBytes === undefined ? {} : { maxMessageBytes: this.#opts.maxMessageBytes }),
+      ...(this.#opts.heartbeatMs === undefined ? {} : { heartbeatMs: this.#opts.heartbeatMs }),
     });
     const client = new Client({ name: this.#opts.name ?? 'automovie-client', version: '0.1.0' }, { capabilities: {} });
     client.onclose = () => this.#onDrop(client);
@@ -202,17 +216,27 @@ export class McpClient {
     if (this.#state === 'closed') throw new AutomovieError('CONNECTION_LOST', `Client of ${this.url} is closed`);
     if (this.#client && this.#state === 'open') return this.#client;
     if (!waitThroughFailures && this.#ready === undefined) {
+      // One attempt, no retries; concurrent callers join it rather than open sockets of their own.
       this.#state = 'connecting';
-      try {
+      const once = (async () => {
         const client = await this.#connectOnce();
+        if (this.#isClosed()) {
+          await client.close();
+          throw new AutomovieError('CONNECTION_LOST', `Client of ${this.url} is closed`);
+        }
         this.#client = client;
         this.#state = 'open';
         this.connects++;
         return client;
-      } catch (err) {
-        this.#state = 'idle';
-        throw err;
-      }
+      })();
+      this.#ready = once;
+      once.catch(() => {
+        if (this.#ready === once) {
+          this.#ready = undefined;
+          if (this.#state !== 'closed') this.#state = 'idle';
+        }
+      });
+      return once;
     }
     const ready = this.#startConnecting();
     const remaining = deadline - Date.now();
@@ -248,10 +272,8 @@ export class McpClient {
   /** Calls a tool by name with no contract (the CLI's path); returns its structured content. */
   async callTool(name: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<unknown> {
     const timeout = opts.timeoutMs ?? this.#opts.timeoutMs ?? 30_000;
-    const client = await this.#ensure(Date.now() + timeout);
-    let result: LooseResult;
-    try {
-      result = await client.request({ method: 'tools/call', params: { name, arguments: args } }, LooseResultSchema, {
+    const result = await this.#withClient(Date.now() + timeout, (client) =>
+      client.request({ method: 'tools/call', params: { name, arguments: args } }, LooseResultSchema, {
         timeout,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress
@@ -260,10 +282,8 @@ export class McpClient {
               onprogress: (p: { progress: number; total?: number; message?: string }) => opts.onProgress?.(p),
             }
           : {}),
-      });
-    } catch (err) {
-      throw fromSdkError(err, this.url);
-    }
+      }),
+    );
     if (result.isError) throw resultError(result, name);
     if (result.structuredContent === undefined) {
       const text = (result.content?.[0] as { text?: unknown } | undefined)?.text;
@@ -281,8 +301,7 @@ export class McpClient {
 
   async listTools(opts: { timeoutMs?: number } = {}): Promise<Tool[]> {
     const timeout = opts.timeoutMs ?? this.#opts.timeoutMs ?? 30_000;
-    const client = await this.#ensure(Date.now() + timeout);
-    try {
+    return this.#withClient(Date.now() + timeout, async (client) => {
       const tools: Tool[] = [];
       let cursor: string | undefined;
       do {
@@ -291,8 +310,27 @@ export class McpClient {
         cursor = page.nextCursor;
       } while (cursor !== undefined);
       return tools;
-    } catch (err) {
-      throw fromSdkError(err, this.url);
+    });
+  }
+
+  /**
+   * Runs `fn` on a connected SDK client. A request that could not even be sent because the
+   * connection was going away (closed by the server a moment ago, before its close event
+   * arrived here) waits for the reconnection and is sent again; anything else maps through
+   * `fromSdkError`.
+   */
+  async #withClient<T>(deadline: number, fn: (client: Client) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.#ensure(deadline);
+      try {
+        return await fn(client);
+      } catch (err) {
+        if (notSent(err) && attempt < 3 && Date.now() < deadline && !this.#isClosed()) {
+          this.#onDrop(client);
+          continue;
+        }
+        throw fromSdkError(err, this.url);
+      }
     }
   }
 

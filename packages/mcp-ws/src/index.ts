@@ -8,7 +8,7 @@ export {
   type ReconnectOptions,
 } from './client.ts';
 export { type Logger, silentLogger } from './logger.ts';
-export { MCP_SUBPROTOCOL, McpEndpoint, type McpEndpointOptions, type McpTransportKind } from './server.ts';
+export { LOCAL_HOSTS, MCP_SUBPROTOCOL, McpEndpoint, type McpEndpointOptions, type McpTransportKind } from './server.ts';
 export { extractToken, MIN_SECRET_LENGTH, redactUrl, TokenAuthority, type TokenOptions } from './tokens.ts';
 export {
   type CallEvent,
@@ -22,4 +22,4 @@ export {
   type ToolImpl,
 } from './tools.ts';
 export { WsClientTransport, type WsClientTransportOptions } from './ws-client-transport.ts';
-export { WebSocketServerTransport, type WsServerTransportOptions } from './ws-server-transport.ts';
+export { PeerError, WebSocketServerTransport, type WsServerTransportOptions } from './ws-server-transport.ts';

@@ -7,7 +7,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from './logger.ts';
 import { extractToken, redactUrl, type TokenAuthority } from './tokens.ts';
 import type { ToolHost } from './tools.ts';
-import { WebSocketServerTransport } from './ws-server-transport.ts';
+import { PeerError, WebSocketServerTransport } from './ws-server-transport.ts';
 
 export const MCP_SUBPROTOCOL = 'mcp';
 
@@ -27,8 +27,28 @@ export interface McpEndpointOptions {
   highWaterMark?: number;
   /** Per-peer send buffer cap before the peer is closed, in bytes. Default 16 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Host names (the Host header without its port, and the host of an Origin header) accepted;
+   * anything else is refused with 403 before the token is looked at — DNS-rebinding protection for
+   * servers on loopback (`LOCAL_HOSTS`). Default: any host (a service reached by its cluster DNS name).
+   */
+  allowedHosts?: readonly string[];
   onConnectionChange?: (transport: McpTransportKind, delta: number) => void;
   onInflightChange?: (delta: number) => void;
+}
+
+/** The names a browser uses for this machine: what a loopback-bound server should accept. */
+export const LOCAL_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/** `evil.example.com:4100` → `evil.example.com`; `[::1]:4100` → `[::1]`. */
+function hostOf(header: string): string {
+  const h = header.trim().toLowerCase();
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    return end < 0 ? h : h.slice(0, end + 1);
+  }
+  const colon = h.indexOf(':');
+  return colon < 0 ? h : h.slice(0, colon);
 }
 
 interface Peer {
@@ -37,9 +57,17 @@ interface Peer {
   alive: boolean;
 }
 
+const STATUS_CODES: Record<number, [code: string, reason: string]> = {
+  400: ['BAD_REQUEST', 'Bad Request'],
+  401: ['UNAUTHENTICATED', 'Unauthorized'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Not Found'],
+  503: ['UNAVAILABLE', 'Service Unavailable'],
+};
+
 function refuseUpgrade(socket: Duplex, status: number, message: string, extraHeaders: Record<string, string> = {}): void {
-  const body = JSON.stringify({ error: { code: status === 401 ? 'UNAUTHENTICATED' : 'BAD_REQUEST', message } });
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
+  const [code, reason] = STATUS_CODES[status] ?? ['BAD_REQUEST', 'Error'];
+  const body = JSON.stringify({ error: { code, message } });
   const headers = {
     'Content-Type': 'application/json',
     'Content-Length': String(Buffer.byteLength(body)),
@@ -72,6 +100,11 @@ export class McpEndpoint {
     this.#opts = opts;
     this.path = opts.path ?? '/mcp';
     this.#maxMessageBytes = opts.maxMessageBytes ?? 4 << 20;
+    const hwm = opts.highWaterMark ?? 1 << 20;
+    const max = opts.maxBufferedBytes ?? 16 << 20;
+    if (hwm > max) {
+      throw new AutomovieError('INVALID_CONFIG', `MCP high-water mark (${hwm} bytes) must not exceed the max buffered bytes (${max})`);
+    }
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: this.#maxMessageBytes,
@@ -96,6 +129,10 @@ export class McpEndpoint {
   /** Registers the HTTP route and the WebSocket upgrade on `app`. Call before `listen`. */
   attach(app: FastifyInstance): void {
     app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Node hands the raw socket over without an error listener: a peer that resets while its
+      // token is being checked would otherwise crash the process. ws adds its own once it upgrades.
+      // The listener stays: a refused socket can still fail while its 401 is being flushed.
+      socket.on('error', (err) => this.#opts.logger.debug({ err: err.message }, 'websocket upgrade socket error'));
       this.#onUpgrade(req, socket, head).catch((err) => {
         this.#opts.logger.error({ err }, 'websocket upgrade failed');
         socket.destroy();
@@ -119,6 +156,24 @@ export class McpEndpoint {
 
   #isDraining = (): boolean => this.#draining;
 
+  /** Why the request's Host or Origin is refused, or undefined when it is allowed. */
+  #badHost(host: string | undefined, origin: string | undefined): string | undefined {
+    const allowed = this.#opts.allowedHosts;
+    if (allowed === undefined) return undefined;
+    const h = host === undefined ? '' : hostOf(host);
+    if (!allowed.includes(h)) return `Host "${h}" is not allowed`;
+    if (origin !== undefined) {
+      let o: string;
+      try {
+        o = new URL(origin).hostname.toLowerCase();
+      } catch {
+        return `Origin "${origin}" is not allowed`;
+      }
+      if (!allowed.includes(o)) return `Origin "${origin}" is not allowed`;
+    }
+    return undefined;
+  }
+
   async #authenticate(authorization: string | undefined, url: string | undefined): Promise<Principal> {
     const token = extractToken(authorization, url);
     if (token === undefined) {
@@ -137,6 +192,12 @@ export class McpEndpoint {
       refuseUpgrade(socket, 404, `No WebSocket endpoint at ${q < 0 ? url : url.slice(0, q)}`);
       return;
     }
+    const badHost = this.#badHost(req.headers.host, req.headers.origin);
+    if (badHost !== undefined) {
+      this.#opts.logger.warn({ host: req.headers.host, origin: req.headers.origin }, 'websocket upgrade refused: host not allowed');
+      refuseUpgrade(socket, 403, badHost);
+      return;
+    }
     if (this.#draining) {
       refuseUpgrade(socket, 503, 'Service is shutting down', { 'Retry-After': '1' });
       return;
@@ -153,6 +214,11 @@ export class McpEndpoint {
     const offered = req.headers['sec-websocket-protocol'];
     if (offered === undefined || !offered.split(',').some((p) => p.trim() === MCP_SUBPROTOCOL)) {
       refuseUpgrade(socket, 400, `WebSocket subprotocol "${MCP_SUBPROTOCOL}" is required`);
+      return;
+    }
+    if (this.#draining) {
+      // Drain began while the token was being checked: `close` has already swept the peers.
+      refuseUpgrade(socket, 503, 'Service is shutting down', { 'Retry-After': '1' });
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
@@ -178,7 +244,11 @@ export class McpEndpoint {
     ws.on('close', () => {
       if (this.#peers.delete(peer)) this.#opts.onConnectionChange?.('ws', -1);
     });
-    transport.onerror = (err) => this.#opts.logger.debug({ err: err.message, sub: principal.sub }, 'mcp peer error');
+    transport.onerror = (err) => {
+      if (err instanceof PeerError && err.code === 'SLOW_CONSUMER') {
+        this.#opts.logger.warn({ sub: principal.sub, reason: err.message }, 'mcp peer closed: slow consumer');
+      } else this.#opts.logger.debug({ err: err.message, sub: principal.sub }, 'mcp peer error');
+    };
     const server = this.#opts.host.createServer(principal, this.#isDraining);
     await server.connect(transport);
   }
@@ -203,6 +273,11 @@ export class McpEndpoint {
         .send({
           error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} ${this.path}: this endpoint is stateless; use POST` },
         });
+      return;
+    }
+    const badHost = this.#badHost(req.headers.host, req.headers.origin);
+    if (badHost !== undefined) {
+      await reply.code(403).send({ error: new AutomovieError('FORBIDDEN', badHost).toWire() });
       return;
     }
     if (this.#draining) {

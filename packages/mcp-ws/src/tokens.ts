@@ -105,7 +105,25 @@ export function extractToken(authorization: string | undefined, url: string | un
   return new URLSearchParams(url.slice(q + 1)).get('access_token') ?? undefined;
 }
 
-/** A URL with its `access_token` removed, for logs. */
+/**
+ * A URL with its `access_token` removed, for logs. Parameter names are decoded the way
+ * `extractToken` decodes them (`access%5Ftoken` is `access_token` too), so whatever could
+ * authenticate is also redacted.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]access_token=)[^&]*/gi, '$1[REDACTED]');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const end = hash < 0 ? url.length : hash;
+  const query = url
+    .slice(q + 1, end)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+      const key = new URLSearchParams(pair).keys().next().value ?? '';
+      return key.toLowerCase() === 'access_token' ? `${rawKey}=[REDACTED]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, q + 1)}${query}${url.slice(end)}`;
 }

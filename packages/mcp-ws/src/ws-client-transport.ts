@@ -10,6 +10,11 @@ export interface WsClientTransportOptions {
   maxMessageBytes?: number;
   /** How long the opening handshake may take. Default 10 s. */
   handshakeTimeoutMs?: number;
+  /**
+   * Ping interval: a server that answered neither the previous ping nor sent anything since is
+   * dropped (so a silently dead peer is noticed and reconnected). 0 turns it off. Default 30 s.
+   */
+  heartbeatMs?: number;
 }
 
 /**
@@ -23,6 +28,7 @@ export class WsClientTransport implements Transport {
 
   readonly #opts: WsClientTransportOptions;
   #ws: WebSocket | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
   /** Close code and reason of the last close, for diagnostics. */
   closeInfo: { code: number; reason: string } | undefined;
 
@@ -67,6 +73,7 @@ export class WsClientTransport implements Transport {
       });
       ws.on('open', () => {
         opened = true;
+        this.#startHeartbeat(ws);
         resolve();
       });
       ws.on('error', (err) => {
@@ -75,8 +82,10 @@ export class WsClientTransport implements Transport {
         } else this.onerror?.(err);
       });
       ws.on('close', (code, reason) => {
+        clearInterval(this.#heartbeat);
         this.closeInfo = { code, reason: reason.toString('utf8') };
-        if (opened) this.onclose?.();
+        // After the messages that arrived before it (see below).
+        if (opened) setImmediate(() => this.onclose?.());
       });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
@@ -87,15 +96,39 @@ export class WsClientTransport implements Transport {
           this.onerror?.(err as Error);
           return;
         }
-        this.onmessage?.(msg);
+        // One macrotask per message: the SDK handles notifications a microtask later than
+        // responses, so a progress notification and the result right behind it in the same
+        // socket read would otherwise be handled result first, and the last progress dropped.
+        setImmediate(() => this.onmessage?.(msg));
       });
     });
+  }
+
+  #startHeartbeat(ws: WebSocket): void {
+    const ms = this.#opts.heartbeatMs ?? 30_000;
+    if (ms <= 0) return;
+    let alive = true;
+    const heard = () => {
+      alive = true;
+    };
+    ws.on('pong', heard);
+    ws.on('message', heard);
+    this.#heartbeat = setInterval(() => {
+      if (!alive) {
+        this.onerror?.(new Error(`no answer from ${this.#opts.url} for ${ms} ms; dropping the connection`));
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, ms);
+    this.#heartbeat.unref();
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
     const ws = this.#ws;
     if (ws === undefined || ws.readyState !== WebSocket.OPEN) {
-      throw new AutomovieError('CONNECTION_LOST', 'Not connected');
+      throw new AutomovieError('CONNECTION_LOST', `Not connected to ${this.#opts.url}`, { data: { sent: false } });
     }
     ws.send(JSON.stringify(message));
   }

@@ -25,15 +25,45 @@ export const baseConfigSchema = z.object({
     .default(4 << 20),
   /** WebSocket ping interval; a peer silent for two intervals is dropped. Default 30000 ms. */
   MCP_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Bytes waiting to be sent to one peer above which it is no longer read and senders wait. Default 1 MiB. */
+  MCP_HIGH_WATER_MARK_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 30)
+    .optional(),
+  /** Bytes waiting to be sent to one peer above which it is closed (1008, slow consumer). Default 16 MiB. */
+  MCP_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 30)
+    .optional(),
+  /**
+   * Comma-separated host names the MCP endpoint accepts in Host/Origin headers (DNS-rebinding
+   * protection). Default: localhost, 127.0.0.1 and [::1] when HOST is a loopback address, else any.
+   */
+  MCP_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    )
+    .optional(),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
 /**
  * Parses the environment with a service's schema, once, into a frozen object. A bad value fails
- * with INVALID_CONFIG naming each variable and its rule.
+ * with INVALID_CONFIG naming each variable and its rule. An empty variable (`PORT=`) counts as
+ * unset, so it takes its default or is reported missing — `z.coerce.number()` would read it as 0.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): Readonly<z.output<S>> {
-  const r = schema.safeParse(env);
+  const set: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') set[k] = v;
+  const r = schema.safeParse(set);
   if (!r.success) {
     const issues = r.error.issues.map((i) => ({ variable: formatPath(i.path), message: i.message }));
     throw new AutomovieError('INVALID_CONFIG', `Invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`, {

@@ -1,6 +1,9 @@
 import type { CallEvent, McpTransportKind } from '@automovie/mcp-ws';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** The `tool` label of calls to tools the service does not have. */
+export const UNKNOWN_TOOL_LABEL = '_unknown';
+
 /** Prometheus metrics of one service: MCP calls per tool, latencies, connections, in-flight calls. */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -41,8 +44,10 @@ export class ServiceMetrics {
   }
 
   onCall = (e: CallEvent): void => {
-    this.#calls.inc({ tool: e.tool, outcome: e.outcome });
-    this.#duration.observe({ tool: e.tool }, e.durationMs / 1000);
+    // Names of unknown tools come from callers: as labels they would grow the registry without bound.
+    const tool = e.outcome === 'unknown_tool' ? UNKNOWN_TOOL_LABEL : e.tool;
+    this.#calls.inc({ tool, outcome: e.outcome });
+    this.#duration.observe({ tool }, e.durationMs / 1000);
   };
 
   onConnectionChange = (transport: McpTransportKind, delta: number): void => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AutomovieError, whoami } from '@automovie/contracts';
-import { implementTool, McpEndpoint, redactUrl, TokenAuthority, ToolHost, type ToolImpl } from '@automovie/mcp-ws';
+import { implementTool, LOCAL_HOSTS, McpEndpoint, redactUrl, TokenAuthority, ToolHost, type ToolImpl } from '@automovie/mcp-ws';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { BaseConfig } from './config.ts';
@@ -8,10 +8,37 @@ import { toServiceError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { ServiceMetrics } from './metrics.ts';
 
+/** Addresses that only this machine can reach: a server bound to one only answers to local names. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** What a caller-supplied request id may look like. */
+const REQUEST_ID = /^[\w.:@/-]{1,128}$/;
+
 /** A named readiness check: resolves when the dependency is usable, throws with the reason otherwise. */
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void> | void;
+  /** A check that has not settled by then counts as failed. Default 2000 ms. */
+  timeoutMs?: number;
+}
+
+/** Runs one readiness check; its failure (or its silence past the timeout) as a reason, or undefined. */
+async function runCheck(c: ReadinessCheck): Promise<string | undefined> {
+  const ms = c.timeoutMs ?? 2000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(() => c.check()),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface ServiceDefinition<C extends BaseConfig = BaseConfig> {
@@ -78,13 +105,18 @@ export async function buildService<C extends BaseConfig>(def: ServiceDefinition<
     loggerInstance: logger,
     // One line per request is written by the onResponse hook below, with the token stripped from the URL.
     logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's x-request-id is kept when it looks like an id; anything else (huge, odd characters) gets a fresh one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     bodyLimit: config.MCP_MAX_MESSAGE_BYTES,
     return503OnClosing: true,
   }) as unknown as FastifyInstance; // the pino logger type is narrower than FastifyBaseLogger; behaviour is the same
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-request-id', req.id);
+  // On the raw response, so replies handed to the MCP SDK (hijacked, no onSend) carry it too.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.raw.setHeader('x-request-id', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
     if (req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics') return;
@@ -108,6 +140,13 @@ export async function buildService<C extends BaseConfig>(def: ServiceDefinition<
     logger,
     maxMessageBytes: config.MCP_MAX_MESSAGE_BYTES,
     heartbeatMs: config.MCP_HEARTBEAT_MS,
+    ...(config.MCP_ALLOWED_HOSTS !== undefined
+      ? { allowedHosts: config.MCP_ALLOWED_HOSTS }
+      : LOOPBACK.has(config.HOST)
+        ? { allowedHosts: LOCAL_HOSTS }
+        : {}),
+    ...(config.MCP_HIGH_WATER_MARK_BYTES === undefined ? {} : { highWaterMark: config.MCP_HIGH_WATER_MARK_BYTES }),
+    ...(config.MCP_MAX_BUFFERED_BYTES === undefined ? {} : { maxBufferedBytes: config.MCP_MAX_BUFFERED_BYTES }),
     onConnectionChange: metrics.onConnectionChange,
     onInflightChange: metrics.onInflightChange,
   });
@@ -127,13 +166,13 @@ export async function buildService<C extends BaseConfig>(def: ServiceDefinition<
     const failures: { check: string; error: string }[] = [];
     if (!listening) failures.push({ check: 'listening', error: 'not started' });
     if (endpoint.draining) failures.push({ check: 'draining', error: 'shutting down' });
-    for (const c of def.readiness ?? []) {
-      try {
-        await c.check();
-      } catch (err) {
-        failures.push({ check: c.name, error: err instanceof Error ? err.message : String(err) });
-      }
-    }
+    // In parallel, each bounded: a probe must answer even when a dependency hangs.
+    const checks = def.readiness ?? [];
+    const results = await Promise.all(checks.map(runCheck));
+    checks.forEach((c, i) => {
+      const error = results[i];
+      if (error !== undefined) failures.push({ check: c.name, error });
+    });
     if (failures.length > 0) return reply.code(503).send({ status: 'not_ready', failures });
     return { status: 'ready' };
   });
