@@ -30,3 +30,25 @@ export const ProgressSchema = z.object({
   message: z.string().max(500).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
+
+/** The Redis Stream every domain event is appended to; consumers read it with consumer groups. */
+export const EVENTS_STREAM = 'automovie:events';
+
+const id = z.string().min(1);
+
+/** `data` of each domain event type the brain emits (version 1). */
+export const BrainEventData = {
+  'project.created': z.object({ name: z.string() }),
+  'project.updated': z.object({ fields: z.array(z.string()) }),
+  'project.deleted': z.object({ nodesDeleted: z.number().int() }),
+  'member.added': z.object({ userId: id, role: z.string() }),
+  'member.removed': z.object({ userId: id }),
+  'node.created': z.object({ id, label: z.string() }),
+  'node.updated': z.object({ id, label: z.string(), fields: z.array(z.string()) }),
+  'node.deleted': z.object({ id, label: z.string(), relationshipsDeleted: z.number().int() }),
+  'relationship.created': z.object({ id, type: z.string(), from: id, to: id }),
+  'document.stored': z.object({ ids: z.array(id), created: z.number().int(), replaced: z.number().int() }),
+  'document.deleted': z.object({ id }),
+  'workflow.stored': z.object({ id, kind: z.string(), status: z.string() }),
+} as const;
+export type BrainEventType = keyof typeof BrainEventData;

@@ -26,7 +26,16 @@ export {
   type WireError,
   WireErrorSchema,
 } from './errors.ts';
-export { type EventEnvelope, EventEnvelopeSchema, EventTypeSchema, type Progress, ProgressSchema } from './events.ts';
+export {
+  BrainEventData,
+  type BrainEventType,
+  EVENTS_STREAM,
+  type EventEnvelope,
+  EventEnvelopeSchema,
+  EventTypeSchema,
+  type Progress,
+  ProgressSchema,
+} from './events.ts';
 export { FLEET, isServiceName, type ServiceName, serviceUrl, serviceUrlEnvVar } from './fleet.ts';
 export {
   CreatableLabelSchema,
