@@ -1,8 +1,17 @@
-import { buildServer } from '@automovie/brain';
+import { buildServer, loadBrainConfig } from '@automovie/brain';
 import { defineTool } from '@automovie/contracts';
 import { implementTool, TokenAuthority } from '@automovie/mcp-ws';
 import { buildService } from '@automovie/service-kit';
-import { freePort, type StartedService, startService, TEST_JWT_SECRET, testConfig, testToken } from '@automovie/testing';
+import {
+  freePort,
+  type StartedService,
+  startService,
+  TEST_JWT_SECRET,
+  type TempDir,
+  tempDir,
+  testConfig,
+  testToken,
+} from '@automovie/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cliEnv, runCli } from './run-cli.ts';
@@ -18,8 +27,16 @@ const countUp = defineTool({
 describe('automovie against a live brain', () => {
   let brain: StartedService;
   let counter: StartedService;
+  let data: TempDir;
   beforeAll(async () => {
-    brain = await startService(() => buildServer(testConfig()));
+    data = await tempDir();
+    const config = loadBrainConfig({
+      AUTOMOVIE_JWT_SECRET: TEST_JWT_SECRET,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      AUTOMOVIE_DATA_DIR: data.path,
+    });
+    brain = await startService(() => buildServer(config));
     counter = await startService(() =>
       buildService({
         name: 'story',
@@ -37,6 +54,7 @@ describe('automovie against a live brain', () => {
   afterAll(async () => {
     await brain?.stop();
     await counter?.stop();
+    await data?.remove();
   });
 
   it('call brain whoami {} prints the JSON result on one line and exits 0', async () => {

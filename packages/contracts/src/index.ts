@@ -8,7 +8,36 @@ export {
   ScopeSchema,
   scopeAllows,
 } from './auth.ts';
-export { brainCatalog } from './catalogs/brain.ts';
+export {
+  add_member,
+  batch_embed_texts,
+  batch_similarity_search,
+  brainCatalog,
+  bulk_store_documents,
+  create_node,
+  create_project,
+  create_relationship,
+  delete_document,
+  delete_node,
+  delete_project,
+  embed_text,
+  find_path,
+  get_document,
+  get_node,
+  get_node_neighbors,
+  get_project,
+  get_workflow_data,
+  list_projects,
+  query_graph,
+  remove_member,
+  search_by_embedding,
+  search_similar_workflows,
+  semantic_search,
+  store_document,
+  store_workflow_data,
+  update_node,
+  update_project,
+} from './catalogs/brain.ts';
 export { commonTools, whoami } from './catalogs/common.ts';
 export { catalogs } from './catalogs/index.ts';
 export {

@@ -1,18 +1,66 @@
+import { join } from 'node:path';
 import { brainCatalog } from '@automovie/contracts';
-import { buildService, type Service } from '@automovie/service-kit';
-import type { Logger } from 'pino';
-import type { BrainConfig } from './config.ts';
+import { buildService, EventPublisher, type ReadinessCheck, type Service } from '@automovie/service-kit';
+import { type Logger, pino } from 'pino';
+import { AuditLog } from './audit.ts';
+import { type BrainConfig, embeddingConfig } from './config.ts';
+import type { BrainContext } from './context.ts';
+import { EmbeddingService } from './embeddings/index.ts';
+import { openEmbeddedGraphStore } from './graph/embedded.ts';
+import type { GraphStore } from './graph/store.ts';
+import { brainTools } from './tools/index.ts';
 
 export const BRAIN_VERSION = '0.1.0';
 
-/** Builds the brain service; tools arrive with the knowledge-graph and generation issues. */
+async function openStore(config: BrainConfig, logger: Logger): Promise<GraphStore> {
+  if (config.GRAPH_BACKEND === 'neo4j') {
+    // Loaded only when chosen, so the embedded default never loads the Neo4j driver.
+    const { openNeo4jStore } = await import('./graph/neo4j.ts');
+    return openNeo4jStore({
+      uri: config.NEO4J_URI as string,
+      user: config.NEO4J_USER,
+      password: config.NEO4J_PASSWORD as string,
+      ...(config.NEO4J_DATABASE ? { database: config.NEO4J_DATABASE } : {}),
+      logger,
+    });
+  }
+  return openEmbeddedGraphStore({
+    dataDir: join(config.AUTOMOVIE_DATA_DIR, 'graph'),
+    logger,
+    ...(config.VECTOR_EXACT_THRESHOLD ? { exactThreshold: config.VECTOR_EXACT_THRESHOLD } : {}),
+    ...(config.VECTOR_HNSW_M ? { hnswM: config.VECTOR_HNSW_M } : {}),
+    ...(config.VECTOR_EF_CONSTRUCTION ? { efConstruction: config.VECTOR_EF_CONSTRUCTION } : {}),
+    ...(config.VECTOR_EF_SEARCH ? { efSearch: config.VECTOR_EF_SEARCH } : {}),
+  });
+}
+
+/** Builds the brain: the knowledge graph, embeddings and search, behind MCP. */
 export async function buildServer(config: BrainConfig, opts: { logger?: Logger } = {}): Promise<Service> {
+  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'brain', version: BRAIN_VERSION, pid: process.pid } });
+  const store = await openStore(config, logger);
+  const embeddings = new EmbeddingService(embeddingConfig(config), { logger });
+  const audit = new AuditLog(join(config.AUTOMOVIE_DATA_DIR, 'audit.db'));
+  const events = config.REDIS_URL === undefined ? undefined : new EventPublisher({ redisUrl: config.REDIS_URL, source: 'brain', logger });
+  if (events === undefined) logger.warn('REDIS_URL is not set: domain events are not published');
+  const ctx: BrainContext = { store, embeddings, audit, events, logger };
+
+  const readiness: ReadinessCheck[] = [];
+  if (events) readiness.push({ name: 'redis', check: () => events.ping() });
+
   return buildService({
     name: brainCatalog.service,
     version: BRAIN_VERSION,
     config,
-    tools: [],
+    logger,
+    tools: brainTools(ctx),
+    readiness,
     instructions: brainCatalog.description,
-    ...(opts.logger ? { logger: opts.logger } : {}),
+    async onStop() {
+      await store.close();
+      audit.close();
+      await events?.close();
+    },
   });
 }
+
+export { type BrainConfig, loadBrainConfig } from './config.ts';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type StartedService, startService, testConfig, testToken } from '@automovie/testing';
+import { type StartedService, startService, TEST_JWT_SECRET, type TempDir, tempDir, testToken } from '@automovie/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../src/server.ts';
+import { buildServer, loadBrainConfig } from '../src/server.ts';
 
 const run = promisify(execFile);
 
@@ -13,12 +13,23 @@ const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-pro
 describe('MCP conformance suite against the brain', () => {
   let brain: StartedService;
   let url: string;
+  let data: TempDir;
 
   beforeAll(async () => {
-    brain = await startService(() => buildServer({ ...testConfig(), PORT: 0 }));
+    data = await tempDir();
+    const config = loadBrainConfig({
+      AUTOMOVIE_JWT_SECRET: TEST_JWT_SECRET,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      AUTOMOVIE_DATA_DIR: data.path,
+    });
+    brain = await startService(() => buildServer(config));
     url = `${brain.url}/mcp?access_token=${await testToken({ service: 'conformance', scopes: ['brain:*'] })}`;
   });
-  afterAll(() => brain?.stop());
+  afterAll(async () => {
+    await brain?.stop();
+    await data?.remove();
+  });
 
   it.each(SCENARIOS)('passes %s', async (scenario) => {
     const { stdout, stderr } = await run('pnpm', ['exec', 'conformance', 'server', '--url', url, '--scenario', scenario], {

@@ -1,0 +1,45 @@
+import { AutomovieError } from '@automovie/contracts';
+
+/**
+ * The brain's own error codes (fleet codes such as INVALID_INPUT pass through unchanged). Callers
+ * across MCP match on `code`; the status is the HTTP-like class of the failure.
+ */
+export const BrainErrorCodes = {
+  BRAIN_PROJECT_NOT_FOUND: { status: 404, retryable: false },
+  BRAIN_PROJECT_EXISTS: { status: 409, retryable: false },
+  BRAIN_NODE_NOT_FOUND: { status: 404, retryable: false },
+  BRAIN_NODE_EXISTS: { status: 409, retryable: false },
+  /** A put would replace a node by one of another label. */
+  BRAIN_LABEL_MISMATCH: { status: 409, retryable: false },
+  BRAIN_RELATIONSHIP_EXISTS: { status: 409, retryable: false },
+  /** A record names another project than the one the call is scoped to. */
+  BRAIN_CROSS_PROJECT: { status: 400, retryable: false },
+  /** Removing or demoting the last owner of a project. */
+  BRAIN_LAST_OWNER: { status: 409, retryable: false },
+  /** A vector whose length differs from the project's vectors. */
+  BRAIN_VECTOR_DIMENSION: { status: 400, retryable: false },
+  /** A vector with a non-finite component, or all zeros (no direction: cosine is undefined). */
+  BRAIN_INVALID_VECTOR: { status: 400, retryable: false },
+  BRAIN_INVALID_QUERY: { status: 400, retryable: false },
+  BRAIN_INVALID_CURSOR: { status: 400, retryable: false },
+  /** A traversal would visit more nodes than the store allows in one call. */
+  BRAIN_TRAVERSAL_LIMIT: { status: 400, retryable: false },
+  BRAIN_STORE_CLOSED: { status: 503, retryable: true },
+  /** The vector index worker failed; it restarts from the database on the next call. */
+  BRAIN_VECTOR_INDEX_UNAVAILABLE: { status: 503, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+export type BrainErrorCode = keyof typeof BrainErrorCodes;
+
+/** An error of the brain with a stable code from `BrainErrorCodes`. */
+export class BrainError extends AutomovieError {
+  constructor(code: BrainErrorCode, message: string, options: { data?: unknown; cause?: unknown } = {}) {
+    const known = BrainErrorCodes[code];
+    super(code, message, { status: known.status, retryable: known.retryable, ...options });
+    this.name = 'BrainError';
+  }
+}
+
+/** Bad input caught by the store itself (the tools validate first; this guards direct callers). */
+export function invalidInput(field: string, rule: string): AutomovieError {
+  return new AutomovieError('INVALID_INPUT', `Invalid input: ${field}: ${rule}`, { data: { issues: [{ path: field, message: rule }] } });
+}

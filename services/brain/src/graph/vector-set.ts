@@ -1,0 +1,171 @@
+/**
+ * Normalised vectors in one growable Float32Array, searched exactly (a dot product per vector).
+ * Used for small projects and for vectors not yet inserted into a project's HNSW graph. Every
+ * vector is tagged with a small label code (its node label) for filtered searches.
+ */
+export class VectorSet {
+  readonly dim: number;
+  private data: Float32Array;
+  private labelsBySlot: number[] = [];
+  private codes: Uint8Array;
+  private readonly slots = new Map<number, number>();
+
+  constructor(dim: number, capacity = 64) {
+    this.dim = dim;
+    this.data = new Float32Array(Math.max(1, capacity) * dim);
+    this.codes = new Uint8Array(Math.max(1, capacity));
+  }
+
+  get size(): number {
+    return this.labelsBySlot.length;
+  }
+
+  has(label: number): boolean {
+    return this.slots.has(label);
+  }
+
+  codeOf(label: number): number | undefined {
+    const slot = this.slots.get(label);
+    return slot === undefined ? undefined : this.codes[slot];
+  }
+
+  /** The stored vector (a view: copy it before the set changes). */
+  get(label: number): Float32Array | undefined {
+    const slot = this.slots.get(label);
+    return slot === undefined ? undefined : this.data.subarray(slot * this.dim, (slot + 1) * this.dim);
+  }
+
+  /** Adds (or overwrites) `label`; `vector` must already be normalised. */
+  add(label: number, vector: Float32Array, code: number): void {
+    let slot = this.slots.get(label);
+    if (slot === undefined) {
+      slot = this.labelsBySlot.length;
+      if ((slot + 1) * this.dim > this.data.length) this.grow();
+      this.labelsBySlot.push(label);
+      this.slots.set(label, slot);
+    }
+    this.data.set(vector, slot * this.dim);
+    this.codes[slot] = code;
+  }
+
+  delete(label: number): boolean {
+    const slot = this.slots.get(label);
+    if (slot === undefined) return false;
+    const last = this.labelsBySlot.length - 1;
+    if (slot !== last) {
+      const moved = this.labelsBySlot[last]!;
+      this.data.copyWithin(slot * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.codes[slot] = this.codes[last]!;
+      this.labelsBySlot[slot] = moved;
+      this.slots.set(moved, slot);
+    }
+    this.labelsBySlot.pop();
+    this.slots.delete(label);
+    return true;
+  }
+
+  labels(): number[] {
+    return this.labelsBySlot.slice();
+  }
+
+  /** Live vectors per label code. */
+  countByCode(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (let s = 0; s < this.labelsBySlot.length; s++) {
+      const c = this.codes[s]!;
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** The `k` vectors with the highest dot product with `query` (normalised: cosine similarity), best first. */
+  search(query: Float32Array, k: number, allowed?: ReadonlySet<number> | null): Scored[] {
+    const top = new TopK(k);
+    const { dim, data, codes } = this;
+    const n = this.labelsBySlot.length;
+    for (let s = 0; s < n; s++) {
+      if (allowed && !allowed.has(codes[s]!)) continue;
+      let dot = 0;
+      const o = s * dim;
+      for (let j = 0; j < dim; j++) dot += data[o + j]! * query[j]!;
+      if (dot > top.floor) top.push(this.labelsBySlot[s]!, dot);
+    }
+    return top.sorted();
+  }
+
+  private grow(): void {
+    const next = new Float32Array(Math.max(this.data.length * 2, this.dim * 64));
+    next.set(this.data);
+    this.data = next;
+    const codes = new Uint8Array(next.length / this.dim);
+    codes.set(this.codes);
+    this.codes = codes;
+  }
+}
+
+export interface Scored {
+  label: number;
+  score: number;
+}
+
+/** A bounded min-heap keeping the `k` highest scores seen. */
+export class TopK {
+  private readonly k: number;
+  private readonly heap: Scored[] = [];
+
+  constructor(k: number) {
+    this.k = k;
+  }
+
+  /** Scores at or below this cannot enter (−Infinity until the heap is full). */
+  get floor(): number {
+    return this.heap.length < this.k ? Number.NEGATIVE_INFINITY : this.heap[0]!.score;
+  }
+
+  push(label: number, score: number): void {
+    const h = this.heap;
+    if (h.length < this.k) {
+      h.push({ label, score });
+      let i = h.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (h[p]!.score <= h[i]!.score) break;
+        [h[p], h[i]] = [h[i]!, h[p]!];
+        i = p;
+      }
+      return;
+    }
+    if (this.k === 0 || score <= h[0]!.score) return;
+    h[0] = { label, score };
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && h[l]!.score < h[m]!.score) m = l;
+      if (r < h.length && h[r]!.score < h[m]!.score) m = r;
+      if (m === i) break;
+      [h[m], h[i]] = [h[i]!, h[m]!];
+      i = m;
+    }
+  }
+
+  sorted(): Scored[] {
+    return this.heap.slice().sort((a, b) => b.score - a.score || a.label - b.label);
+  }
+}
+
+/** Normalises to unit length into a new Float32Array; undefined for a zero or non-finite vector. */
+export function normalised(vector: ArrayLike<number>): Float32Array | undefined {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) {
+    const x = vector[i]!;
+    if (typeof x !== 'number' || !Number.isFinite(x)) return undefined;
+    sum += x * x;
+  }
+  if (!(sum > 0) || !Number.isFinite(sum)) return undefined;
+  const inv = 1 / Math.sqrt(sum);
+  const out = new Float32Array(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = vector[i]! * inv;
+  return out;
+}
