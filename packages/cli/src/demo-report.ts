@@ -44,14 +44,23 @@ export interface WhoamiRow {
   principal: Principal;
 }
 
+/** What the demo recorded in the brain: the idea as a project and a searchable document. */
+export interface BrainRecord {
+  projectId: string;
+  documentId: string;
+  /** The idea found again by semantic_search (hybrid), with its fused score. */
+  found: { id: string; score: number } | null;
+}
+
 export interface DemoReport {
   idea: string;
   createdAt: string;
   fleet: { startedByDemo: boolean; redisUrl: string | null; services: WhoamiRow[] };
+  brain: BrainRecord | null;
   pipeline: { status: 'not_yet_available'; steps: readonly string[]; note: string };
 }
 
-export const PIPELINE_NOTE = `The film pipeline (${PIPELINE_STEPS.join(' → ')}) arrives with the next issues; this run checked the fleet end to end over MCP and recorded the idea.`;
+export const PIPELINE_NOTE = `The film pipeline (${PIPELINE_STEPS.join(' → ')}) arrives with the next issues; this run checked the fleet end to end over MCP and recorded the idea in the brain as a project.`;
 
 /** The `fleet.json` the demo writes: the idea, the fleet that answered, and the pipeline's honest status. */
 export function buildDemoReport(input: {
@@ -60,11 +69,13 @@ export function buildDemoReport(input: {
   startedByDemo: boolean;
   redisUrl: string | undefined;
   services: WhoamiRow[];
+  brain?: BrainRecord | undefined;
 }): DemoReport {
   return {
     idea: input.idea,
     createdAt: input.createdAt.toISOString(),
     fleet: { startedByDemo: input.startedByDemo, redisUrl: input.redisUrl ?? null, services: input.services },
+    brain: input.brain ?? null,
     pipeline: { status: 'not_yet_available', steps: PIPELINE_STEPS, note: PIPELINE_NOTE },
   };
 }

@@ -1,5 +1,5 @@
 import { buildServer, loadBrainConfig } from '@automovie/brain';
-import { defineTool } from '@automovie/contracts';
+import { brainCatalog, defineTool } from '@automovie/contracts';
 import { implementTool, TokenAuthority } from '@automovie/mcp-ws';
 import { buildService } from '@automovie/service-kit';
 import {
@@ -100,7 +100,8 @@ describe('automovie against a live brain', () => {
   it('an unknown tool and invalid arguments are remote errors (exit 1) that say what is wrong', async () => {
     const unknown = await runCli(['call', 'brain', 'no_such_tool', '--url', brain.mcpUrl]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('UNKNOWN_TOOL: Unknown tool "no_such_tool" on service brain\n  tools of this service: whoami\n');
+    const names = Object.keys(brainCatalog.tools).join(', ');
+    expect(unknown.stderr).toBe(`UNKNOWN_TOOL: Unknown tool "no_such_tool" on service brain\n  tools of this service: ${names}\n`);
     const invalid = await runCli(['call', 'brain', 'whoami', '{"x":1}', '--url', brain.mcpUrl]);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/^INVALID_INPUT: Invalid input to whoami: .*Unrecognized key: "x"/);
@@ -120,10 +121,14 @@ describe('automovie against a live brain', () => {
     expect(r.stderr).toBe('progress 1/3 (33%) step 1\nprogress 2/3 (67%) step 2\nprogress 3/3 (100%) step 3\n');
   });
 
-  it('tools brain lists whoami with its description and input; --json prints the raw list', async () => {
+  it('tools brain lists every tool with its description and input; --json prints the raw list', async () => {
     const r = await runCli(['tools', 'brain', '--url', brain.mcpUrl]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('brain: 1 tool\n');
+    const count = Object.keys(brainCatalog.tools).length;
+    expect(r.stdout).toContain(`brain: ${count} tools\n`);
+    expect(r.stdout).toMatch(
+      /^semantic_search {2}\[read-only\]\n {2}Searches the project's indexed text.*\n {2}input:\n {4}projectId: string \(required\)$/m,
+    );
     expect(r.stdout).toMatch(/^whoami {2}\[read-only\]\n {2}Who this service is and who is calling.*\n {2}input:\n {4}\(no input\)$/m);
 
     const story = await runCli(['tools', 'story', '--url', counter.mcpUrl]);
@@ -132,8 +137,8 @@ describe('automovie against a live brain', () => {
     const j = await runCli(['tools', 'brain', '--url', brain.mcpUrl, '--json']);
     expect(j.code).toBe(0);
     const tools = JSON.parse(j.stdout) as { name: string; inputSchema: { type: string } }[];
-    expect(tools.map((t) => t.name)).toEqual(['whoami']);
-    expect(tools[0]?.inputSchema.type).toBe('object');
+    expect(tools.map((t) => t.name).sort()).toEqual(Object.keys(brainCatalog.tools).sort());
+    expect(tools.every((t) => t.inputSchema.type === 'object')).toBe(true);
   });
 
   it('token prints a JWT that verifies and that the brain accepts', async () => {

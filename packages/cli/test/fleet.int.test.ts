@@ -162,7 +162,7 @@ describe('demo', () => {
   });
   afterEach(() => dir.remove());
 
-  it('starts a fleet, asks every service whoami, writes fleet.json with the idea, and stops the fleet', async () => {
+  it('starts a fleet, asks every service whoami, records the idea in the brain, writes fleet.json, and stops the fleet', async () => {
     const [brainPort, redisPort] = [await freePort(), await freePort()];
     const io = memoryIo({ env: {}, cwd: dir.path });
     const { reportPath, report } = await runDemo(
@@ -190,7 +190,11 @@ describe('demo', () => {
     expect(io.err()).toMatch(/stopping the fleet…\nfleet stopped in /);
     expect(io.out()).toMatch(/^SERVICE\s+VERSION\s+INSTANCE\s+PRINCIPAL\nbrain\s+0\.1\.0\s+[0-9a-f-]{36}\s+cli \[brain:whoami\]\n/);
     expect(io.out()).toContain('is not built yet: it arrives with the next issues');
-    expect(io.out()).toMatch(/your idea is recorded in out\/.*\/fleet\.json/);
+    expect(io.out()).toMatch(/recorded your idea in the brain; the report is out\/.*\/fleet\.json/);
+    expect(report.brain).toMatchObject({ documentId: 'idea', found: { id: 'idea' } });
+    expect(io.err()).toContain(
+      `brain: project ${report.brain?.projectId} created; the idea is stored as document "idea" and semantic search finds it`,
+    );
     expect(await isPortFree(brainPort)).toBe(true);
     expect(await isPortFree(redisPort)).toBe(true);
   });

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { FLEET, type ServiceName, toAutomovieError, whoami } from '@automovie/contracts';
+import { brainCatalog, FLEET, type ServiceName, toAutomovieError, whoami } from '@automovie/contracts';
 import { McpClient, TokenAuthority } from '@automovie/mcp-ws';
 import type { Command } from 'commander';
 import { connectError } from '../connect.ts';
 import {
+  type BrainRecord,
   buildDemoReport,
   type DemoReport,
   describePrincipal,
@@ -54,6 +55,43 @@ async function askWhoami(auth: TokenAuthority, name: ServiceName, mcpUrl: string
       const e = toAutomovieError(err);
       throw new RemoteError(e, e.code === 'CONNECTION_LOST' ? ExitCodes.CONNECTION : ExitCodes.FAILURE, `${name} whoami: ${e.message}`);
     }
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+/** The local user the demo acts for: the owner of the projects it creates. */
+const DEMO_USER = 'local-user';
+
+/**
+ * Records the idea in the brain, acting for the local user: a project named after it, the idea as
+ * a document, and a semantic search that finds it again — the knowledge graph the pipeline builds on.
+ */
+async function recordInBrain(auth: TokenAuthority, mcpUrl: string, idea: string): Promise<BrainRecord> {
+  const t = brainCatalog.tools;
+  const token = await auth.mint({
+    service: 'cli',
+    userId: DEMO_USER,
+    scopes: ['brain:projects.write', 'brain:graph.write', 'brain:graph.read'],
+    ttl: 300,
+  });
+  const client = new McpClient({ url: mcpUrl, token, name: 'automovie-demo', timeoutMs: 30_000 });
+  try {
+    const name = idea.length <= 200 ? idea : `${idea.slice(0, 199)}…`;
+    const { project } = await client.call(t.create_project, { name, logline: idea.slice(0, 1000) });
+    const doc = await client.call(t.store_document, {
+      projectId: project.id,
+      id: 'idea',
+      title: 'The idea',
+      content: idea,
+      metadata: { source: 'automovie demo' },
+    });
+    const hits = await client.call(t.semantic_search, { projectId: project.id, query: idea.slice(0, 2000), k: 1 });
+    const top = hits.results[0];
+    return { projectId: project.id, documentId: doc.id, found: top ? { id: top.id, score: top.score } : null };
+  } catch (err) {
+    const e = toAutomovieError(err);
+    throw new RemoteError(e, e.code === 'CONNECTION_LOST' ? ExitCodes.CONNECTION : ExitCodes.FAILURE, `brain: ${e.message}`);
   } finally {
     await client.close().catch(() => {});
   }
@@ -134,14 +172,25 @@ export async function runDemo(
       ),
     );
 
-    const report = buildDemoReport({ idea, createdAt, startedByDemo: started !== undefined, redisUrl, services: rows });
+    const brain = services.find((s) => s.name === 'brain');
+    let record: BrainRecord | undefined;
+    if (brain) {
+      say('recording the idea in the brain…');
+      record = await recordInBrain(auth, brain.mcpUrl, idea);
+      say(
+        `brain: project ${record.projectId} created; the idea is stored as document "${record.documentId}"` +
+          (record.found?.id === record.documentId ? ' and semantic search finds it' : ''),
+      );
+    }
+
+    const report = buildDemoReport({ idea, createdAt, startedByDemo: started !== undefined, redisUrl, services: rows, brain: record });
     mkdirSync(outDir, { recursive: true });
     const reportPath = join(outDir, 'fleet.json');
     writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
     const shown = relative(io.cwd, reportPath);
     io.stdout.write(
       `\nThe film pipeline (${PIPELINE_STEPS.join(' → ')}) is not built yet: it arrives with the next issues.\n` +
-        `This run checked the fleet end to end over MCP; your idea is recorded in ${shown.startsWith('..') ? reportPath : shown}.\n`,
+        `This run checked the fleet end to end over MCP and recorded your idea in the brain; the report is ${shown.startsWith('..') ? reportPath : shown}.\n`,
     );
     return { reportPath, report };
   } finally {
@@ -153,9 +202,9 @@ export async function runDemo(
 export function registerDemo(program: Command, runner: Runner): void {
   program
     .command('demo')
-    .summary('from an idea to a film (today: bring the fleet up, check every service, record the idea)')
+    .summary('from an idea to a film (today: bring the fleet up, check every service, record the idea in the brain)')
     .description(
-      'The film demo. Today the pipeline (story → … → exports) is not built yet, so demo starts the local fleet (or reuses one that is already up and ready), calls whoami on every service over MCP, prints who answered, writes fleet.json with the idea into the output directory, and stops the fleet it started.',
+      'The film demo. Today the pipeline (story → … → exports) is not built yet, so demo starts the local fleet (or reuses one that is already up and ready), calls whoami on every service over MCP, records the idea in the brain (a project, the idea as a searchable document), writes fleet.json into the output directory, and stops the fleet it started.',
     )
     .argument('<idea>', 'the idea for the film, in quotes')
     .option('--out <dir>', 'output directory (default: out/<timestamp>-<slug-of-idea>)')
