@@ -12,7 +12,7 @@ import { brainTools } from './tools/index.ts';
 
 export const BRAIN_VERSION = '0.1.0';
 
-async function openStore(config: BrainConfig, logger: Logger): Promise<GraphStore> {
+async function openStore(config: BrainConfig, logger: Logger, vectorDimension: number): Promise<GraphStore> {
   if (config.GRAPH_BACKEND === 'neo4j') {
     // Loaded only when chosen, so the embedded default never loads the Neo4j driver.
     const { openNeo4jStore } = await import('./graph/neo4j.ts');
@@ -21,6 +21,8 @@ async function openStore(config: BrainConfig, logger: Logger): Promise<GraphStor
       user: config.NEO4J_USER,
       password: config.NEO4J_PASSWORD as string,
       ...(config.NEO4J_DATABASE ? { database: config.NEO4J_DATABASE } : {}),
+      // The vector index is created for the dimension of the default embedding provider.
+      vectorDimension,
       logger,
     });
   }
@@ -37,8 +39,8 @@ async function openStore(config: BrainConfig, logger: Logger): Promise<GraphStor
 /** Builds the brain: the knowledge graph, embeddings and search, behind MCP. */
 export async function buildServer(config: BrainConfig, opts: { logger?: Logger } = {}): Promise<Service> {
   const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'brain', version: BRAIN_VERSION, pid: process.pid } });
-  const store = await openStore(config, logger);
   const embeddings = new EmbeddingService(embeddingConfig(config), { logger });
+  const store = await openStore(config, logger, embeddings.provider().dimension);
   const audit = new AuditLog(join(config.AUTOMOVIE_DATA_DIR, 'audit.db'));
   const events = config.REDIS_URL === undefined ? undefined : new EventPublisher({ redisUrl: config.REDIS_URL, source: 'brain', logger });
   if (events === undefined) logger.warn('REDIS_URL is not set: domain events are not published');

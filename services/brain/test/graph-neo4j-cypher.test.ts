@@ -2,6 +2,7 @@ import type { PropertyFilter } from '@automovie/contracts';
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import {
+  BM25,
   CypherParams,
   canonicalProperties,
   compileFilters,
@@ -11,7 +12,9 @@ import {
   escapeLucene,
   flatPatch,
   flattenProperties,
+  ftsTermsValue,
   int,
+  keywordSearchCypher,
   LUCENE_SPECIAL,
   luceneKeywordQuery,
   normalizeVector,
@@ -19,6 +22,7 @@ import {
   overFetchSchedule,
   parseNeo4jVersion,
   schemaStatements,
+  termFrequency,
   toIsoString,
   toNumber,
   unflattenProperties,
@@ -33,11 +37,13 @@ import type { GraphQuery } from '../src/graph/store.ts';
 // types, `IN`, `CONTAINS`, `STARTS WITH`, `coalesce`, `CASE`. The tests then check that flattened
 // properties + compiled filters give exactly the FILTER_SEMANTICS of store.ts.
 
+// Numbers: Cypher integers are bigints here (integer division truncates, as in Cypher), floats are
+// numbers; parameters that are JavaScript numbers are floats, as the driver sends them.
 type V = unknown;
-type Env = Record<string, Record<string, V>>;
+type Env = Record<string, V>;
 
 function tokenize(src: string): string[] {
-  const re = /\s*(<>|<=|>=|[()=<>,.[\]]|\$[A-Za-z_][A-Za-z0-9_]*|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*|\d+)/y;
+  const re = /\s*(<>|<=|>=|\d+\.\d+|\d+|'[^']*'|[()=<>,.[\]+\-*/]|\$[A-Za-z_][A-Za-z0-9_]*|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)/y;
   const out: string[] = [];
   let pos = 0;
   for (;;) {
@@ -51,9 +57,11 @@ function tokenize(src: string): string[] {
   }
 }
 
+const isNum = (v: V): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
 const sameType = (a: V, b: V) => typeof a === typeof b && Array.isArray(a) === Array.isArray(b);
 function cypherEquals(a: V, b: V): boolean | null {
   if (a === null || b === null) return null;
+  if (isNum(a) && isNum(b)) return Number(a) === Number(b);
   if (!sameType(a, b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return false;
@@ -69,10 +77,18 @@ function cypherEquals(a: V, b: V): boolean | null {
 }
 function cypherCompare(a: V, b: V): number | null {
   if (a === null || b === null) return null;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (isNum(a) && isNum(b)) return Number(a) - Number(b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return null;
+}
+function arith(op: string, a: V, b: V): V {
+  if (typeof a === 'bigint' && typeof b === 'bigint') {
+    if (op === '/' && b === 0n) throw new Error('/ by zero');
+    return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+  }
+  const [x, y] = [Number(a), Number(b)];
+  return op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y;
 }
 const and = (a: V, b: V) => (a === false || b === false ? false : a === null || b === null ? null : true);
 const or = (a: V, b: V) => (a === true || b === true ? true : a === null || b === null ? null : false);
@@ -129,7 +145,7 @@ class Evaluator {
     return this.predicate();
   }
   private predicate(): V {
-    const left = this.primary();
+    const left = this.additive();
     if (this.peek('IS')) {
       this.take();
       const negated = this.peek('NOT');
@@ -140,7 +156,7 @@ class Evaluator {
     const op = this.toks[this.i]?.toUpperCase();
     if (op === '=' || op === '<>' || op === '<' || op === '<=' || op === '>' || op === '>=') {
       this.take();
-      const right = this.primary();
+      const right = this.additive();
       if (op === '=') return cypherEquals(left, right);
       if (op === '<>') return not(cypherEquals(left, right));
       const c = cypherCompare(left, right);
@@ -164,9 +180,56 @@ class Evaluator {
     }
     return left;
   }
+  private additive(): V {
+    let v = this.multiplicative();
+    while (this.peek('+') || this.peek('-')) {
+      const op = this.take();
+      const r = this.multiplicative();
+      if (v === null || r === null) v = null;
+      else if (op === '+' && (typeof v === 'string' || typeof r === 'string')) v = String(v) + String(r);
+      else v = arith(op, v, r);
+    }
+    return v;
+  }
+  private multiplicative(): V {
+    let v = this.postfix();
+    while (this.peek('*') || this.peek('/')) {
+      const op = this.take();
+      const r = this.postfix();
+      v = v === null || r === null ? null : arith(op, v, r);
+    }
+    return v;
+  }
+  private postfix(): V {
+    let v = this.primary();
+    while (this.peek('[')) {
+      this.take();
+      const index = this.expr();
+      this.take(']');
+      v = v === null ? null : (v as V[])[Number(index)];
+    }
+    return v;
+  }
   private primary(): V {
     const t = this.take();
     const up = t.toUpperCase();
+    if (t.startsWith("'")) return t.slice(1, -1);
+    if (/^\d+\.\d+$/.test(t)) return Number(t);
+    if (/^\d+$/.test(t)) return BigInt(t);
+    if (['SIZE', 'REPLACE', 'LOG', 'TOFLOAT'].includes(up) && this.peek('(')) {
+      this.take('(');
+      const args = [this.expr()];
+      while (this.peek(',')) {
+        this.take();
+        args.push(this.expr());
+      }
+      this.take(')');
+      if (args.some((a) => a === null)) return null;
+      if (up === 'SIZE') return BigInt((args[0] as string | V[]).length);
+      if (up === 'REPLACE') return (args[0] as string).replaceAll(args[1] as string, args[2] as string);
+      if (up === 'LOG') return Math.log(Number(args[0]));
+      return Number(args[0]);
+    }
     if (t === '(') {
       const v = this.expr();
       this.take(')');
@@ -175,12 +238,11 @@ class Evaluator {
     if (up === 'TRUE') return true;
     if (up === 'FALSE') return false;
     if (up === 'NULL') return null;
-    if (/^\d+$/.test(t)) return Number(t);
     if (t.startsWith('$')) {
       const name = t.slice(1);
       if (!(name in this.params)) throw new Error(`unbound parameter ${t}`);
       const v = this.params[name];
-      return neo4j.isInt(v) ? v.toNumber() : v;
+      return neo4j.isInt(v) ? BigInt(v.toString()) : v;
     }
     if (up === 'COALESCE') {
       this.take('(');
@@ -211,10 +273,11 @@ class Evaluator {
     if (/^[A-Za-z_]/.test(t) && this.peek('.')) {
       this.take('.');
       const name = this.take().replace(/^`|`$/g, '');
-      const entity = this.env[t];
+      const entity = this.env[t] as Record<string, V> | undefined;
       if (!entity) throw new Error(`unknown variable ${t}`);
       return entity[name] ?? null;
     }
+    if (/^[A-Za-z_]/.test(t) && t in this.env) return this.env[t];
     throw new Error(`unexpected token ${t}`);
   }
 }
@@ -257,7 +320,12 @@ describe('the reference evaluator itself', () => {
     expect(evaluate('null OR true', env, {})).toBe(true);
     expect(evaluate('null AND false', env, {})).toBe(false);
     expect(evaluate('coalesce(n.missing = 1, false)', env, {})).toBe(false);
-    expect(evaluate('CASE WHEN n.a IS NOT NULL THEN 0 ELSE 1 END', env, {})).toBe(0);
+    expect(evaluate('CASE WHEN n.a IS NOT NULL THEN 0 ELSE 1 END', env, {})).toBe(0n);
+    expect(evaluate('7 / 2', env, {})).toBe(3n); // integer division
+    expect(evaluate('7 / 2.0', env, {})).toBe(3.5);
+    expect(evaluate('1 + 2 * 3 - 4 / 2', env, {})).toBe(5n);
+    expect(evaluate("size(replace('a-b-c', '-', '')) + size('x')", env, {})).toBe(4n);
+    expect(evaluate("' ' + n.s + ' '", env, {})).toBe(' x ');
     expect(() => evaluate('n.a = $nope', env, {})).toThrow(/unbound/);
   });
 });
@@ -599,6 +667,65 @@ describe('Lucene keyword queries', () => {
 
   it('is undefined when the text has no word', () => {
     for (const text of ['', '   ', '*', '"', '""', '\u0000', '?!', '-- //']) expect(luceneKeywordQuery('p', text), text).toBeUndefined();
+  });
+});
+
+describe('stored words and keyword scoring', () => {
+  it('stores each word between its own spaces, so occurrences are counted without overlap', () => {
+    const stored = ftsTermsValue(['a', 'a', 'ab', 'b', 'a', 'ba']);
+    expect(stored).toBe(' a  a  ab  b  a  ba ');
+    expect(stored.split(/\s+/).filter(Boolean)).toEqual(['a', 'a', 'ab', 'b', 'a', 'ba']); // what the whitespace tokenizer reads
+    expect(termFrequency(stored, 'a')).toBe(3);
+    expect(termFrequency(stored, 'b')).toBe(1);
+    expect(termFrequency(stored, 'ab')).toBe(1);
+    expect(termFrequency(stored, 'c')).toBe(0);
+    expect(termFrequency(ftsTermsValue([]), 'a')).toBe(0);
+  });
+
+  it('counts term frequencies in Cypher as termFrequency does (evaluated)', () => {
+    const tf = /\[t IN \$terms \| ([\s\S]*?)\] AS tf/.exec(keywordSearchCypher('true'))![1]!;
+    const stored = ftsTermsValue(['walk', 'the', 'walk', 'river', 'walker', 'walk', 'é', 'é']);
+    for (const term of ['walk', 'the', 'river', 'walker', 'wal', 'é', 'x']) {
+      expect(evaluate(tf, { node: { ftsTerms: stored }, t: term }, {}), term).toBe(BigInt(termFrequency(stored, term)));
+    }
+  });
+
+  it('scores each word with BM25 over the project’s statistics (evaluated against the formula)', () => {
+    const term = /THEN 0\.0 ELSE\s+([\s\S]*?) END\) AS score/.exec(keywordSearchCypher('true'))![1]!;
+    const bm25 = (tf: number, df: number, docs: number, length: number, avgLength: number) =>
+      Math.log(1 + (docs - df + 0.5) / (df + 0.5)) * ((tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * length) / avgLength)));
+    const cases: Array<[number, number, number, number, number]> = [
+      [1, 1, 5, 9, 10],
+      [4, 1, 5, 13, 10],
+      [2, 3, 3, 4, 7.5],
+      [7, 100, 1000, 250, 120.25],
+    ];
+    for (const [tf, df, docs, length, avgLength] of cases) {
+      const got = evaluate(
+        term,
+        { tf: [BigInt(tf)], df: [BigInt(df)], i: 0n, docs, node: { ftsLength: BigInt(length) } },
+        { k1: BM25.k1, b: BM25.b, avgLength },
+      );
+      expect(got as number).toBeCloseTo(bm25(tf, df, docs, length, avgLength), 12);
+    }
+    // More of a word, and a rarer word, score higher.
+    const score = (tf: number, df: number) =>
+      evaluate(
+        term,
+        { tf: [BigInt(tf)], df: [BigInt(df)], i: 0n, docs: 10, node: { ftsLength: 8n } },
+        { k1: BM25.k1, b: BM25.b, avgLength: 8 },
+      ) as number;
+    expect(score(3, 2)).toBeGreaterThan(score(1, 2));
+    expect(score(1, 1)).toBeGreaterThan(score(1, 5));
+  });
+
+  it('scores in Cypher from parameters and the stored words only, with filters after the document frequencies', () => {
+    const cypher = keywordSearchCypher('node.label IN $f0');
+    const used = new Set([...cypher.matchAll(/\$([A-Za-z0-9_]+)/g)].map((m) => m[1]));
+    expect(used).toEqual(new Set(['index', 'lucene', 'projectId', 'terms', 'docs', 'k1', 'b', 'avgLength', 'k', 'f0']));
+    // df is counted over every match of the project, before the label and property filters.
+    expect(cypher.indexOf(' AS df')).toBeLessThan(cypher.indexOf('WHERE node.label IN $f0'));
+    expect(cypher).toContain("replace(node.ftsTerms, ' ' + t + ' ', '')");
   });
 });
 

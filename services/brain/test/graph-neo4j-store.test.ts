@@ -1,7 +1,7 @@
 /**
  * The Neo4j backend's own behaviour, without a server: a scripted fake driver records every
  * transaction and query and answers what the test says. What Cypher does with the queries is the
- * concern of graph-neo4j.test.ts (a real server); here: every value is a parameter, every query is
+ * concern of graph-neo4j.int.test.ts (a real server); here: every value is a parameter, every query is
  * bound to the project, each write is one transaction that locks the project first, errors map to
  * the brain's codes, vector search picks its path and over-fetches, deletion goes in batches.
  */
@@ -23,12 +23,24 @@ const PROJECT = { id: 'p', name: 'P', status: 'draft', createdAt: NOW, updatedAt
 const node = (id: string, props: Row = {}) => ({ id, label: 'Scene', props: JSON.stringify(props), createdAt: NOW, updatedAt: NOW });
 
 /** Plausible answers for every query of the store; a test overrides what it looks at. */
-function defaults(state: { dim: number | null; count: number }) {
+interface State {
+  dim: number | null;
+  count: number;
+  texts: number;
+  words: number;
+}
+
+function defaults(state: State) {
+  const indexState = () => ({
+    dim: state.dim === null ? null : I(state.dim),
+    count: I(state.count),
+    texts: I(state.texts),
+    words: I(state.words),
+  });
   return (cypher: string, params: Row): Answer => {
-    if (cypher.includes('SET p.seq = p.seq + $n'))
-      return [{ base: I(10), deleting: null, dim: state.dim === null ? null : I(state.dim), count: I(state.count) }];
+    if (cypher.includes('SET p.seq = p.seq + $n')) return [{ base: I(10), deleting: null, ...indexState() }];
     if (cypher.includes('p.deleting IS NULL RETURN p {')) return [{ p: PROJECT }];
-    if (cypher.includes('RETURN p.vectorDim AS dim')) return [{ dim: state.dim === null ? null : I(state.dim), count: I(state.count) }];
+    if (cypher.includes('p.deleting IS NULL RETURN p.vectorDim AS dim')) return [indexState()];
     if (cypher.startsWith('MATCH (p:BrainProject {projectId: $projectId}) RETURN p.id')) return [];
     if (cypher.startsWith('MERGE (c:BrainCounter')) return [{ p: PROJECT }];
     if (cypher.includes('SET p.deleting = true')) return [{ id: 'p' }];
@@ -87,8 +99,15 @@ class FakeDriver {
   }
 }
 
-function setup(options: { dim?: number | null; count?: number; exactThreshold?: number; vectorDimension?: number } = {}) {
-  const state = { dim: options.dim === undefined ? 8 : options.dim, count: options.count ?? 0 };
+function setup(
+  options: { dim?: number | null; count?: number; texts?: number; words?: number; exactThreshold?: number; vectorDimension?: number } = {},
+) {
+  const state: State = {
+    dim: options.dim === undefined ? 8 : options.dim,
+    count: options.count ?? 0,
+    texts: options.texts ?? 3,
+    words: options.words ?? 12,
+  };
   const driver = new FakeDriver(defaults(state));
   const store = new Neo4jGraphStore(driver as never, {
     namespace: 'ns',
@@ -238,7 +257,7 @@ describe('Neo4j store: vectors', () => {
     const empty = setup({ dim: 8, count: 0 });
     await empty.store.createNode('p', { label: 'Scene', index: { embedding: [1, 0, 0] } });
     const saved = empty.driver.queries.find((q) => q.cypher.includes('SET p.vectorDim'))!;
-    expect(saved.params).toMatchObject({ dim: I(3), count: I(1) });
+    expect(saved.params).toMatchObject({ dim: I(3), count: I(1), texts: I(3), words: I(12) });
     const created = empty.driver.queries.find((q) => q.cypher.startsWith('CREATE'))!;
     expect((created.params.props as Row).embedding_3).toEqual([1, 0, 0]);
     expect((created.params.props as Row).embeddingDim).toEqual(I(3));
@@ -333,30 +352,64 @@ describe('Neo4j store: vectors', () => {
 });
 
 describe('Neo4j store: keyword search', () => {
-  it('sends a Lucene query bounded by the project, and nothing at all for text without words', async () => {
-    const { driver, store } = setup();
+  it('finds with a Lucene query bounded by the project, and scores with the project’s own statistics', async () => {
+    const { driver, store } = setup({ texts: 4, words: 30 });
     const hits = await store.keywordSearch('p', 'Walking OR "gold"', 5, { labels: ['Document'] });
     const q = driver.queries.find((x) => x.cypher.includes('fulltext.queryNodes'))!;
     expect(q.params.lucene).toBe('+ftsProject:"ns\\/p" +(ftsTerms:"walk" OR ftsTerms:"or" OR ftsTerms:"gold")');
-    expect(q.params.index).toBe('brain_entity_text');
+    expect(q.params).toMatchObject({
+      index: 'brain_entity_text',
+      terms: ['walk', 'or', 'gold'],
+      docs: 4,
+      avgLength: 7.5,
+      k1: 1.2,
+      b: 0.75,
+    });
+    expect(q.cypher).toMatch(/WHERE node\.label IN \$f0\nWITH node, reduce/);
     expect(hits).toMatchObject([{ id: 'a', keywordRank: 1, score: 2 }]);
+  });
 
-    const before = driver.queries.length;
+  it('sends nothing to the index for text without words, or a project without texts', async () => {
+    const { driver, store } = setup();
     expect(await store.keywordSearch('p', '*** "', 5)).toEqual([]);
-    const after = driver.queries.slice(before);
-    expect(after.some((x) => x.cypher.includes('fulltext'))).toBe(false);
-    expect(after.some((x) => x.cypher.includes('BrainProject'))).toBe(true); // the project is still checked
+    const empty = setup({ texts: 0, words: 0 });
+    expect(await empty.store.keywordSearch('p', 'river', 5)).toEqual([]);
+    for (const d of [driver, empty.driver]) {
+      expect(d.queries.some((x) => x.cypher.includes('fulltext'))).toBe(false);
+      expect(d.queries.some((x) => x.cypher.includes('BrainProject'))).toBe(true); // the project is still checked
+    }
   });
 
   it('indexes normalised words with the project key, and the original text for snippets', async () => {
     const { driver, store } = setup();
     await store.createNode('p', { id: 'd', label: 'Document', index: { text: 'Café walks' } });
     const props = driver.queries.find((q) => q.cypher.startsWith('CREATE'))!.params.props as Row;
-    expect(props).toMatchObject({ indexText: 'Café walks', ftsTerms: 'cafe walk', ftsProject: 'ns/p' });
+    expect(props).toMatchObject({ indexText: 'Café walks', ftsTerms: ' cafe  walk ', ftsLength: I(2), ftsProject: 'ns/p' });
     await store.createNode('p', { id: 'e', label: 'Document', index: { text: '***' } });
     const bare = driver.queries.filter((q) => q.cypher.startsWith('CREATE')).at(-1)!.params.props as Row;
     expect(bare.indexText).toBe('***');
     expect(bare).not.toHaveProperty('ftsTerms');
+    expect(bare).not.toHaveProperty('ftsLength');
+  });
+
+  it('keeps the project’s text statistics exact through creates, replaces and deletes', async () => {
+    const { driver, store } = setup({ texts: 3, words: 12 });
+    const saved = () => driver.queries.filter((q) => q.cypher.includes('SET p.vectorDim')).at(-1)!.params;
+    await store.createNode('p', { id: 'd', label: 'Document', index: { text: 'one two three' } });
+    expect(saved()).toMatchObject({ texts: I(4), words: I(15) });
+    const answer = driver.answer;
+    driver.answer = (c, p) => (c.includes('DETACH DELETE n\n') ? [{ rels: I(0), dim: null, words: I(5) }] : answer(c, p));
+    await store.deleteNode('p', 'd');
+    expect(saved()).toMatchObject({ texts: I(2), words: I(7) });
+    driver.answer = (c, p) =>
+      c.includes('UNWIND $ids AS id')
+        ? [{ id: 'old', label: 'Document', createdAt: NOW, seq: I(1), dim: null, words: I(4) }]
+        : answer(c, p);
+    await store.putNodesAtomic('p', [
+      { id: 'old', label: 'Document', index: { text: 'a b' } },
+      { id: 'new', label: 'Document', index: { text: 'c' } },
+    ]);
+    expect(saved()).toMatchObject({ texts: I(4), words: I(11) });
   });
 });
 
@@ -374,7 +427,7 @@ describe('Neo4j store: errors', () => {
     project.driver.answer = (c, p) =>
       c.startsWith('MERGE (c:BrainCounter')
         ? neo4jError('Neo.ClientError.Schema.ConstraintValidationFailed')
-        : defaults({ dim: null, count: 0 })(c, p);
+        : defaults({ dim: null, count: 0, texts: 0, words: 0 })(c, p);
     expect((await rejection(project.store.createProject({ id: 'p', name: 'P' }))).code).toBe('BRAIN_PROJECT_EXISTS');
   });
 

@@ -401,6 +401,7 @@ export class EmbeddedGraphStore implements GraphStore {
       { dbPath, vectorsDir, dbUid, labels: LABELS, settings, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS },
       options.logger,
     );
+    vectors.start();
     return new EmbeddedGraphStore(db, vectors, options.maxTraversal ?? EMBEDDED_DEFAULTS.maxTraversal, options.logger);
   }
 

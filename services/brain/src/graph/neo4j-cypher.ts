@@ -20,6 +20,8 @@ export const MAX_QUERY_SKIP = 100_000;
 export const MAX_IN_ITEMS = 1000;
 /** Largest vector dimension (the contract's VectorSchema). */
 export const MAX_DIMENSION = 4096;
+/** Characters of the indexed text a search hit shows. */
+export const SNIPPET_CHARS = 200;
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const LABELS: readonly string[] = NodeLabelSchema.options;
@@ -434,6 +436,10 @@ export function termFrequency(stored: string, term: string): number {
   return (stored.length - stored.replaceAll(needle, '').length) / needle.length;
 }
 
+/** The columns of a search hit, from the node `variable`. */
+export const hitFields = (variable: string): string =>
+  `${variable}.id AS id, ${variable}.label AS label, ${variable}.props AS props, substring(coalesce(${variable}.indexText, ''), 0, ${SNIPPET_CHARS}) AS snippet`;
+
 /** BM25 parameters, Lucene's and SQLite FTS5's defaults. */
 export const BM25 = { k1: 1.2, b: 0.75 } as const;
 
@@ -465,7 +471,7 @@ WITH node, reduce(score = 0.0, i IN range(0, size($terms) - 1) |
     * tf[i] * ($k1 + 1.0) / (tf[i] + $k1 * (1.0 - $b + $b * node.ftsLength / $avgLength)) END) AS score
 ORDER BY score DESC, node.seq ASC
 LIMIT $k
-RETURN node.id AS id, node.label AS label, node.props AS props, substring(coalesce(node.indexText, ''), 0, 200) AS snippet, score`;
+RETURN ${hitFields('node')}, score`;
 }
 
 // ── vector search ───────────────────────────────────────────────────────────────────────────

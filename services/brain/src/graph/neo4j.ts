@@ -33,6 +33,7 @@ import {
   flatPatch,
   flattenProperties,
   ftsTermsValue,
+  hitFields,
   int,
   keywordSearchCypher,
   luceneKeywordQuery,
@@ -119,7 +120,6 @@ export const NEO4J_DEFAULTS = {
 
 const LABELS: readonly string[] = NodeLabelSchema.options;
 const MAX_K = 1000;
-const SNIPPET_CHARS = 200;
 const NAMESPACE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const CONSTRAINT_FAILED = 'Neo.ClientError.Schema.ConstraintValidationFailed';
 const ProjectFieldsSchema = ProjectSchema.pick({
@@ -135,8 +135,6 @@ const PROJECT_FIELDS = 'p {.id, .name, .logline, .genre, .status, .styleGuide, .
 const MEMBER_FIELDS = 'm {.userId, .role, .email, .name, .addedAt}';
 const RELATIONSHIP_FIELDS = (r: string) =>
   `{id: ${r}.id, type: type(${r}), from: startNode(${r}).id, to: endNode(${r}).id, props: ${r}.props, createdAt: ${r}.createdAt}`;
-const HIT_FIELDS = (n: string) =>
-  `${n}.id AS id, ${n}.label AS label, ${n}.props AS props, substring(coalesce(${n}.indexText, ''), 0, ${SNIPPET_CHARS}) AS snippet`;
 
 type Row = Record<string, unknown>;
 
@@ -200,10 +198,13 @@ interface EdgeRow extends TraversalEdge {
  * for creation order, a consistent vector dimension, and no write can slip into a project while
  * deleteProject removes it); writes to different projects do not wait for each other.
  *
- * **Search.** Keyword search queries a full-text index whose Lucene query is bounded by the project
- * (`ftsProject`), with words analysed by the brain itself (neo4j-text.ts). Vector search is exact
+ * **Search.** Keyword search finds a project's documents through a full-text index whose Lucene
+ * query is bounded by the project (`ftsProject`), with words analysed by the brain itself
+ * (neo4j-text.ts), and scores them with BM25 over the project's own statistics, so no other
+ * project's data moves a project's scores (see keywordSearchCypher). Vector search is exact
  * (vector.similarity.cosine over the project's vectors) for projects with few vectors, and uses the
- * vector index, over-fetching, for larger ones (see vectorSearch).
+ * vector index, over-fetching, for larger ones (see vectorSearch). The project node keeps the
+ * counts both need (IndexState), exact because every write updates them under the project lock.
  */
 export class Neo4jGraphStore implements GraphStore {
   readonly backend = 'neo4j' as const;
@@ -789,7 +790,7 @@ export class Neo4jGraphStore implements GraphStore {
            WITH n, vector.similarity.cosine(${embedding}, $vector) AS score
            ORDER BY score DESC, n.seq ASC
            LIMIT $k
-           RETURN ${HIT_FIELDS('n')}, score`,
+           RETURN ${hitFields('n')}, score`,
           params.values,
         );
       }
@@ -805,7 +806,7 @@ export class Neo4jGraphStore implements GraphStore {
            WITH fetched, n, CASE WHEN n IS NULL THEN null ELSE vector.similarity.cosine(${embedding}, $vector) END AS score
            ORDER BY score DESC, n.seq ASC
            LIMIT $k
-           RETURN fetched, ${HIT_FIELDS('n')}, score`,
+           RETURN fetched, ${hitFields('n')}, score`,
           { ...params.values, index: vectorIndexName(project.dim), ask: int(ask) },
         );
         const fetched = toNumber(result[0]?.fetched) ?? 0;

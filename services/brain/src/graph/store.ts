@@ -263,13 +263,17 @@ export interface SearchOptions {
   where?: readonly PropertyFilter[];
 }
 
-/** Semantics of the property filter operators, shared by query and search (backends must agree). */
+/**
+ * What property filters (query start and hops, search `where`) mean, on every backend; kept as
+ * text so backends and their tests can cite it. A filter that breaks these rules is
+ * BRAIN_INVALID_QUERY.
+ */
 export const FILTER_SEMANTICS = `
-eq/ne: same JSON type and value (1 ≠ "1"); eq null matches a missing or null property, ne null an existing one.
-A missing property fails every other operator, ne included (as in Cypher).
+eq/ne: same JSON type and value (1 ≠ "1"; objects and arrays compare as JSON); eq null matches a missing or null property, ne null an existing one.
+A missing (or null) property fails every other operator, ne included (as in Cypher).
 lt/lte/gt/gte: numbers with numbers, strings with strings (code-point order); the value must be a number or a string.
 in: the value is an array; the property equals one of its items.
-contains: a string property containing the (string) value, or an array property with an item equal to the value.
+contains: a string property containing the (string) value, case-sensitive, or an array property with an item equal to the value.
 startsWith: a string property starting with the (string) value.
 exists: value true (default) or false; a null property does not exist.
 `;

@@ -38,6 +38,11 @@ export class VectorIndexClient {
     this.logger = logger;
   }
 
+  /** Starts the worker now (it also checkpoints the database's WAL, so it should always run). */
+  start(): void {
+    this.ensureWorker();
+  }
+
   write(msg: WriteMessage): void {
     this.post(msg, [msg.addVectors.buffer as ArrayBuffer]);
   }
