@@ -776,6 +776,8 @@ export function describeGraphStoreContract(name: string, factory: () => Promise<
         expect(await store.keywordSearch('A', 'kiwi banana', 10)).toEqual([]);
         expect(await store.removeMember('A', 'userB')).toBe(false);
         expect(await store.getRole('A', 'userB')).toBeUndefined();
+        expect((await store.listMembers('A')).map((m) => m.userId)).toEqual(['ownerA']);
+        expect(ids((await store.listProjects({ userId: 'userB' })).projects)).toEqual(['B']);
         // The same id in A is a new, separate node.
         const put = await store.putNodesAtomic('A', [
           { id: 'bOnly', label: 'Document', properties: { mine: true }, index: { text: 'mine' } },

@@ -203,6 +203,27 @@ describe('embedded graph store: the HNSW index is derived from the database', ()
   });
 });
 
+describe('embedded graph store: keyword search in a big project', () => {
+  it('does not match words that are in more than half of the documents, unless they are all the query has', async () => {
+    const dir = await tempDir('automovie-graph-');
+    const store = EmbeddedGraphStore.open({ dataDir: dir.path });
+    try {
+      await store.createProject({ id: 'p', name: 'P' });
+      const inputs: NodeInput[] = [];
+      for (let i = 0; i < 1200; i++) inputs.push({ id: `d${i}`, label: 'Document', index: { text: `the common filler number${i}` } });
+      for (let i = 0; i < 3; i++) inputs.push({ id: `v${i}`, label: 'Document', index: { text: `the vault ${i}` } });
+      await store.putNodesAtomic('p', inputs);
+      // "the" is in every document: "the vault" finds the vault documents only (BM25 gave "the" no weight anyway).
+      expect((await store.keywordSearch('p', 'The vault', 10)).map((h) => h.id).sort()).toEqual(['v0', 'v1', 'v2']);
+      expect(await store.keywordSearch('p', 'the common', 10)).toHaveLength(10);
+      expect((await store.keywordSearch('p', 'number7 the common', 10))[0]?.id).toBe('d7');
+    } finally {
+      await store.close();
+      await dir.remove();
+    }
+  });
+});
+
 describe('embedded graph store: HNSW recall', () => {
   it('finds ≥ 95% of the true 10 nearest of 5,000 random vectors (dimension 256)', async () => {
     const dir = await tempDir('automovie-graph-');

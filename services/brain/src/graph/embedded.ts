@@ -19,7 +19,7 @@ import {
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { BrainError, invalidInput } from '../errors.ts';
-import { toFtsQuery } from './fts-query.ts';
+import { indexForm, queryTerms, toFtsQuery } from './fts-query.ts';
 import { newId } from './ids.ts';
 import { compileFilters } from './sqlite-filters.ts';
 import { compileQuery } from './sqlite-query.ts';
@@ -86,6 +86,8 @@ const LABEL_CODES = new Map(LABELS.map((l, i) => [l, i]));
 const MAX_K = 1000;
 const MAX_DIMENSION = 4096;
 const SNIPPET_CHARS = 200;
+/** Below this many documents, keyword queries keep even their most common words (it is cheap). */
+const PRUNE_MIN_DOCS = 1000;
 const ProjectFieldsSchema = ProjectSchema.pick({
   name: true,
   logline: true,
@@ -364,6 +366,9 @@ export class EmbeddedGraphStore implements GraphStore {
   private readonly cache = new Map<string, Statement>();
   /** Projects (by pk) known to have their FTS5 table. */
   private readonly ftsTables = new Set<number>();
+  /** Per project (pk): a counter of FTS5 writes, and the document count read at some counter value. */
+  private readonly ftsVersions = new Map<number, number>();
+  private readonly ftsCounts = new Map<number, { version: number; docs: number }>();
   private closed = false;
   private readonly s: Statements;
 
@@ -488,9 +493,12 @@ export class EmbeddedGraphStore implements GraphStore {
       const row = this.s.projectById.get(projectId);
       if (!row) return { deleted: false, nodesDeleted: 0, relationshipsDeleted: 0, membersDeleted: 0 };
       this.s.deleteProjectIndex.run(projectId);
+      this.db.exec(`DROP TABLE IF EXISTS temp.${ftsTable(row.pk)}_vocab`);
       this.db.exec(`DROP TABLE IF EXISTS ${ftsTable(row.pk)}`);
       this.ftsTables.delete(row.pk);
-      for (const sql of this.cache.keys()) if (sql.includes(`${ftsTable(row.pk)} `)) this.cache.delete(sql);
+      this.ftsCounts.delete(row.pk);
+      const fts = ftsTable(row.pk);
+      for (const sql of this.cache.keys()) if (sql.includes(`${fts} `) || sql.includes(`${fts}_`)) this.cache.delete(sql);
       const nodesDeleted = this.s.deleteProjectNodes.run(projectId).changes;
       const relationshipsDeleted = this.s.deleteProjectEdges.run(projectId).changes;
       const membersDeleted = this.s.deleteProjectMembers.run(projectId).changes;
@@ -709,11 +717,11 @@ export class EmbeddedGraphStore implements GraphStore {
     const types = checkTypes(options.types, 'types');
     const labels = checkLabels(options.labels, 'labels');
     if (!this.s.nodeHead.get(projectId, id)) throw nodeNotFound(projectId, id);
-    const found = this.db.transaction(() => this.traversal.neighbors(projectId, id, { depth, direction, types, labels, limit }))();
-    return {
-      nodes: this.nodesInOrder(projectId, found.nodeIds),
-      relationships: this.edgesInOrder(projectId, found.edgePks),
-    };
+    // One read transaction: the traversal and the rows it returns are one snapshot.
+    return this.db.transaction((): Subgraph => {
+      const found = this.traversal.neighbors(projectId, id, { depth, direction, types, labels, limit });
+      return { nodes: this.nodesInOrder(projectId, found.nodeIds), relationships: this.edgesInOrder(projectId, found.edgePks) };
+    })();
   }
 
   async findPath(projectId: string, from: string, to: string, options: PathOptions = {}): Promise<PathResult> {
@@ -722,9 +730,11 @@ export class EmbeddedGraphStore implements GraphStore {
     const maxDepth = checkInt(options.maxDepth, 4, 1, 6, 'maxDepth');
     const types = checkTypes(options.types, 'types');
     for (const id of [from, to]) if (!this.s.nodeHead.get(projectId, id)) throw nodeNotFound(projectId, id);
-    const path = this.db.transaction(() => this.traversal.path(projectId, from, to, { maxDepth, types }))();
-    if (!path) return { found: false, nodes: [], relationships: [] };
-    return { found: true, nodes: this.nodesInOrder(projectId, path.nodeIds), relationships: this.edgesInOrder(projectId, path.edgePks) };
+    return this.db.transaction((): PathResult => {
+      const path = this.traversal.path(projectId, from, to, { maxDepth, types });
+      if (!path) return { found: false, nodes: [], relationships: [] };
+      return { found: true, nodes: this.nodesInOrder(projectId, path.nodeIds), relationships: this.edgesInOrder(projectId, path.edgePks) };
+    })();
   }
 
   async queryGraph(projectId: string, query: GraphQuery): Promise<GraphNode[][]> {
@@ -776,8 +786,9 @@ export class EmbeddedGraphStore implements GraphStore {
     k = checkInt(k, 10, 1, MAX_K, 'k');
     if (typeof query !== 'string') throw invalidInput('query', 'a string');
     const labels = checkLabels(options.labels, 'labels');
-    const match = toFtsQuery(query);
-    if (match === undefined || !this.hasFts(project)) return [];
+    const terms = queryTerms(query);
+    if (terms.length === 0 || !this.hasFts(project)) return [];
+    const match = toFtsQuery(this.withoutCommonTerms(project, terms));
     const fts = ftsTable(project.pk);
     // FTS5 ranks on its own (never reading properties); the hits are then read by key, filtered.
     const ranked = this.prepareCached(`SELECT rowid AS pk, bm25(${fts}) AS bm FROM ${fts} WHERE ${fts} MATCH ? ORDER BY bm LIMIT ?`);
@@ -915,7 +926,35 @@ export class EmbeddedGraphStore implements GraphStore {
     if (node.text !== null) {
       this.ensureFts(project);
       this.prepareCached(`INSERT INTO ${ftsTable(project.pk)} (rowid, text) VALUES (?, ?)`).run(pk, node.text);
+      this.ftsVersions.set(project.pk, (this.ftsVersions.get(project.pk) ?? 0) + 1);
     }
+  }
+
+  /**
+   * The query's terms without those in more than half of the project's documents, unless all
+   * are. FTS5's BM25 gives such a term an IDF of ~0 (it clamps the negative value to 1e-6), so it
+   * changes no score; but matching it makes FTS5 score nearly every document: "the vault" would
+   * cost as much as "the". Only documents matching nothing but common words (score ~0) drop out.
+   */
+  private withoutCommonTerms(project: ProjectRow, terms: string[]): string[] {
+    if (terms.length < 2) return terms;
+    const docs = this.ftsDocCount(project);
+    if (docs < PRUNE_MIN_DOCS) return terms;
+    const fts = ftsTable(project.pk);
+    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${fts}_vocab USING fts5vocab(main, ${fts}, row)`);
+    const df = this.prepareCached(`SELECT doc FROM temp.${fts}_vocab WHERE term = ?`);
+    const kept = terms.filter((t) => ((df.get(indexForm(t)) as { doc: number } | undefined)?.doc ?? 0) * 2 <= docs);
+    return kept.length > 0 ? kept : terms;
+  }
+
+  /** Documents in the project's FTS5 table (cached until its next write). */
+  private ftsDocCount(project: ProjectRow): number {
+    const version = this.ftsVersions.get(project.pk) ?? 0;
+    const cached = this.ftsCounts.get(project.pk);
+    if (cached && cached.version === version) return cached.docs;
+    const docs = (this.prepareCached(`SELECT count(*) AS n FROM ${ftsTable(project.pk)}_docsize`).get() as { n: number }).n;
+    this.ftsCounts.set(project.pk, { version, docs });
+    return docs;
   }
 
   /** Creates the project's FTS5 table if it has none yet (inside the caller's transaction). */
@@ -935,7 +974,10 @@ export class EmbeddedGraphStore implements GraphStore {
   private dropIndex(project: ProjectRow, pk: number, vtx: VectorTx): void {
     const old = this.s.indexHead.get(pk);
     if (!old) return;
-    if (old.hasText && this.hasFts(project)) this.prepareCached(`DELETE FROM ${ftsTable(project.pk)} WHERE rowid = ?`).run(pk);
+    if (old.hasText && this.hasFts(project)) {
+      this.prepareCached(`DELETE FROM ${ftsTable(project.pk)} WHERE rowid = ?`).run(pk);
+      this.ftsVersions.set(project.pk, (this.ftsVersions.get(project.pk) ?? 0) + 1);
+    }
     if (old.vseq !== null) {
       vtx.changed = true;
       vtx.seq++;

@@ -3,21 +3,37 @@ export const MAX_QUERY_TERMS = 32;
 
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
-/**
- * Turns user text into an FTS5 query that is only words: every word becomes a double-quoted
- * string (FTS5's literal form), joined by OR. Quotes, `*`, `^`, `:`, parentheses, `NEAR(`,
- * `AND`/`OR`/`NOT` and column filters thus never reach FTS5 as syntax; `OR` or `NEAR` in the
- * text are searched as the words they are. Undefined when the text has no word at all.
- */
-export function toFtsQuery(text: string): string | undefined {
+/** The distinct words of user text, lower-cased, in order: only letters, digits and marks. */
+export function queryTerms(text: string): string[] {
   const words = text.normalize('NFKC').match(WORD);
-  if (!words) return undefined;
+  if (!words) return [];
   const seen = new Set<string>();
   for (const w of words) {
-    const lower = w.toLowerCase();
-    if (!seen.has(lower)) seen.add(lower);
+    seen.add(w.toLowerCase());
     if (seen.size === MAX_QUERY_TERMS) break;
   }
-  // The words only hold letters, digits and marks, so no `"` can end the quoted string early.
-  return [...seen].map((w) => `"${w}"`).join(' OR ');
+  return [...seen];
+}
+
+/**
+ * An FTS5 query that is only words: every word becomes a double-quoted string (FTS5's literal
+ * form), joined by OR. Quotes, `*`, `^`, `:`, parentheses, `NEAR(`, `AND`/`OR`/`NOT` and column
+ * filters thus never reach FTS5 as syntax; `OR` or `NEAR` in the text are searched as the words
+ * they are. The terms come from `queryTerms`: letters, digits and marks only, so no `"` can end
+ * a quoted string early.
+ */
+export function toFtsQuery(terms: readonly string[]): string {
+  return terms.map((w) => `"${w}"`).join(' OR ');
+}
+
+/**
+ * A word as the FTS5 index holds it before stemming (unicode61 with remove_diacritics 2: lower
+ * case, no diacritics). For looking up document frequencies in the index's vocabulary; a word the
+ * stemmer changes is simply not found there.
+ */
+export function indexForm(word: string): string {
+  return word
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
