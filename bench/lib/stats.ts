@@ -4,6 +4,7 @@ export interface RunStats {
   elapsedMs: number;
   callsPerSec: number;
   p50: number;
+  p95: number;
   p99: number;
   mean: number;
   max: number;
@@ -29,6 +30,7 @@ export function summarize(samples: readonly number[], elapsedMs: number, cpu: No
     elapsedMs,
     callsPerSec: (sorted.length / elapsedMs) * 1000,
     p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     mean: sorted.length === 0 ? Number.NaN : sum / sorted.length,
     max: sorted.length === 0 ? Number.NaN : (sorted[sorted.length - 1] as number),
@@ -52,6 +54,7 @@ export function medianOfRounds(rounds: readonly RunStats[]): RunStats {
     elapsedMs: rounds.reduce((n, r) => n + r.elapsedMs, 0),
     callsPerSec: pick('callsPerSec'),
     p50: pick('p50'),
+    p95: pick('p95'),
     p99: pick('p99'),
     mean: pick('mean'),
     max: Math.max(...rounds.map((r) => r.max)),
