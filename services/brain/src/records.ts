@@ -1,7 +1,7 @@
 import { AutomovieError, type GraphNode } from '@automovie/contracts';
 
 /** A Document node as the document tools return it; NOT_FOUND for a node that is not a document. */
-export function toDocument(node: GraphNode) {
+export function documentOf(node: GraphNode) {
   if (node.label !== 'Document') {
     throw new AutomovieError('BRAIN_NODE_NOT_FOUND', `No document ${node.id} in project ${node.projectId}`, { status: 404 });
   }
@@ -18,7 +18,7 @@ export function toDocument(node: GraphNode) {
 }
 
 /** A Workflow node as the workflow tools return it. */
-export function toWorkflow(node: GraphNode) {
+export function workflowOf(node: GraphNode) {
   if (node.label !== 'Workflow') {
     throw new AutomovieError('BRAIN_NODE_NOT_FOUND', `No workflow ${node.id} in project ${node.projectId}`, { status: 404 });
   }

@@ -1,7 +1,7 @@
 import { delete_document } from '@automovie/contracts';
 import { implementTool } from '@automovie/mcp-ws';
 import { type BrainContext, checkAccess, recordWrite } from '../context.ts';
-import { toDocument } from '../records.ts';
+import { documentOf } from '../records.ts';
 
 export const deleteDocumentTool = (ctx: BrainContext) =>
   implementTool(delete_document, async ({ projectId, id }, call) => {
@@ -11,7 +11,7 @@ export const deleteDocumentTool = (ctx: BrainContext) =>
       throw err;
     });
     if (node === undefined) return { deleted: false };
-    toDocument(node); // refuses to delete a node of another kind through this tool
+    documentOf(node); // refuses to delete a node of another kind through this tool
     const r = await ctx.store.deleteNode(projectId, id);
     if (r.deleted) {
       await recordWrite(ctx, call.principal, { tool: 'delete_document', action: 'document.deleted', projectId, target: id, data: { id } });

@@ -1,7 +1,7 @@
 import { search_similar_workflows } from '@automovie/contracts';
 import { implementTool } from '@automovie/mcp-ws';
 import { type BrainContext, checkAccess } from '../context.ts';
-import { toWorkflow } from '../records.ts';
+import { workflowOf } from '../records.ts';
 
 export const searchSimilarWorkflowsTool = (ctx: BrainContext) =>
   implementTool(search_similar_workflows, async ({ projectId, query, kind, k }, call) => {
@@ -12,6 +12,6 @@ export const searchSimilarWorkflowsTool = (ctx: BrainContext) =>
       ...(kind === undefined ? {} : { where: [{ property: 'kind', op: 'eq' as const, value: kind }] }),
     });
     const results = [];
-    for (const h of hits) results.push({ workflow: toWorkflow(await ctx.store.getNode(projectId, h.id)), score: h.score });
+    for (const h of hits) results.push({ workflow: workflowOf(await ctx.store.getNode(projectId, h.id)), score: h.score });
     return { results };
   });
