@@ -5,14 +5,11 @@ import {
   fromZodError,
   type GraphNode,
   type GraphRelationship,
-  IdSchema,
-  NodeLabelSchema,
   type Project,
   type ProjectRole,
   ProjectRoleSchema,
   ProjectSchema,
   type Properties,
-  PropertyKeySchema,
   RelationTypeSchema,
   type SearchHit,
 } from '@automovie/contracts';
@@ -47,6 +44,22 @@ import type {
   SearchOptions,
   Subgraph,
 } from './store.ts';
+import {
+  checkId,
+  checkInt,
+  checkLabel,
+  checkLabels,
+  checkProperties,
+  checkTypes,
+  crossProject,
+  decodeCursor,
+  dimensionMismatch,
+  encodeCursor,
+  LABELS,
+  lastOwner,
+  nodeExists,
+  nodeNotFound,
+} from './store-args.ts';
 import { VectorIndexClient } from './vector-index.ts';
 import type { VectorIndexSettings, VectorIndexState } from './vector-protocol.ts';
 import { normalised } from './vector-set.ts';
@@ -81,7 +94,6 @@ export const EMBEDDED_DEFAULTS = {
   maxTraversal: 100_000,
 } as const;
 
-const LABELS: readonly string[] = NodeLabelSchema.options;
 const LABEL_CODES = new Map(LABELS.map((l, i) => [l, i]));
 const MAX_K = 1000;
 const MAX_DIMENSION = 4096;
@@ -219,35 +231,6 @@ const toHit = (r: HitRow, score: number): SearchHit => ({
   properties: JSON.parse(r.props),
 });
 
-function checkId(value: unknown, field: string): string {
-  const r = IdSchema.safeParse(value);
-  if (!r.success) throw invalidInput(field, r.error.issues[0]?.message ?? 'not a valid id');
-  return r.data;
-}
-
-function checkLabel(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !LABEL_CODES.has(value)) throw invalidInput(field, `one of ${LABELS.join(', ')}`);
-  return value;
-}
-
-function checkProperties(value: unknown, field: string): Properties {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput(field, 'an object of properties');
-  for (const key of Object.keys(value)) {
-    if (!PropertyKeySchema.safeParse(key).success)
-      throw invalidInput(`${field}.${key}`, 'property names are identifiers (letters, digits, _; max 64)');
-  }
-  return value as Properties;
-}
-
-function checkInt(value: unknown, dflt: number, min: number, max: number, field: string): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidInput(field, `an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
 function checkVector(value: readonly number[], field: string): Float32Array {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_DIMENSION) {
     throw invalidInput(field, `an array of 1 to ${MAX_DIMENSION} numbers`);
@@ -255,24 +238,6 @@ function checkVector(value: readonly number[], field: string): Float32Array {
   const v = normalised(value);
   if (!v) throw new BrainError('BRAIN_INVALID_VECTOR', `${field}: a vector needs finite numbers, not all zero`, { data: { field } });
   return v;
-}
-
-function checkTypes(types: readonly string[] | undefined, field: string): readonly string[] | undefined {
-  if (types === undefined) return undefined;
-  if (!Array.isArray(types)) throw invalidInput(field, 'an array of relation types');
-  types.forEach((t, i) => {
-    if (!RelationTypeSchema.safeParse(t).success) throw invalidInput(`${field}[${i}]`, 'relation types are SCREAMING_SNAKE_CASE');
-  });
-  return types;
-}
-
-function checkLabels(labels: readonly string[] | undefined, field: string): readonly string[] | undefined {
-  if (labels === undefined) return undefined;
-  if (!Array.isArray(labels)) throw invalidInput(field, 'an array of node labels');
-  labels.forEach((l, i) => {
-    checkLabel(l, `${field}[${i}]`);
-  });
-  return labels;
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -1060,16 +1025,6 @@ export function openEmbeddedGraphStore(options: EmbeddedStoreOptions): EmbeddedG
   return EmbeddedGraphStore.open(options);
 }
 
-function encodeCursor(pk: number): string {
-  return Buffer.from(`p:${pk}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const m = typeof cursor === 'string' ? /^p:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString()) : null;
-  if (!m) throw new BrainError('BRAIN_INVALID_CURSOR', 'The cursor is not one list_projects returned', { data: { cursor } });
-  return Number(m[1]);
-}
-
 /** Index files of projects that no longer exist (deleted while the process was down, or before a crash). */
 function removeOrphanIndexFiles(db: Db, vectorsDir: string): void {
   const exists = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM projects WHERE id = ?');
@@ -1078,30 +1033,4 @@ function removeOrphanIndexFiles(db: Db, vectorsDir: string): void {
     if (!m) continue;
     if (m[3] || !exists.get(m[1]!)) rmSync(join(vectorsDir, name), { force: true });
   }
-}
-
-function nodeNotFound(projectId: string, id: string): BrainError {
-  return new BrainError('BRAIN_NODE_NOT_FOUND', `No node ${String(id)} in project ${projectId}`, { data: { projectId, id } });
-}
-
-function nodeExists(projectId: string, id: string): BrainError {
-  return new BrainError('BRAIN_NODE_EXISTS', `Node ${id} already exists in project ${projectId}`, { data: { projectId, id } });
-}
-
-function lastOwner(projectId: string, userId: string): BrainError {
-  return new BrainError('BRAIN_LAST_OWNER', `${userId} is the last owner of project ${projectId}; add another owner first`, {
-    data: { projectId, userId },
-  });
-}
-
-function crossProject(projectId: string, other: string): BrainError {
-  return new BrainError('BRAIN_CROSS_PROJECT', `This call is scoped to project ${projectId}; the record belongs to ${other}`, {
-    data: { projectId, recordProjectId: other },
-  });
-}
-
-function dimensionMismatch(projectId: string, expected: number, got: number): BrainError {
-  return new BrainError('BRAIN_VECTOR_DIMENSION', `Project ${projectId} holds vectors of dimension ${expected}, not ${got}`, {
-    data: { projectId, expected, got },
-  });
 }

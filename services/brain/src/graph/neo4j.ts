@@ -6,13 +6,11 @@ import {
   type GraphRelationship,
   IdSchema,
   isAutomovieError,
-  NodeLabelSchema,
   type Project,
   type ProjectRole,
   ProjectRoleSchema,
   ProjectSchema,
   type Properties,
-  PropertyKeySchema,
   RelationTypeSchema,
   type SearchHit,
   toAutomovieError,
@@ -74,6 +72,21 @@ import type {
   SearchOptions,
   Subgraph,
 } from './store.ts';
+import {
+  checkId,
+  checkInt,
+  checkLabel,
+  checkLabels,
+  checkProperties,
+  checkTypes,
+  crossProject,
+  decodeCursor,
+  dimensionMismatch,
+  encodeCursor,
+  lastOwner,
+  nodeExists,
+  nodeNotFound,
+} from './store-args.ts';
 
 export interface Neo4jStoreOptions {
   /** `neo4j://`, `neo4j+s://`, `bolt://`… */
@@ -118,7 +131,6 @@ export const NEO4J_DEFAULTS = {
   schemaTimeoutSeconds: 300,
 } as const;
 
-const LABELS: readonly string[] = NodeLabelSchema.options;
 const MAX_K = 1000;
 const NAMESPACE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const CONSTRAINT_FAILED = 'Neo.ClientError.Schema.ConstraintValidationFailed';
@@ -1308,17 +1320,6 @@ function planIndex(projectId: string, state: IndexState, removed: readonly Entry
 
 // ── input checks (the tools validate first; these guard direct callers) ──────────────────
 
-function checkId(value: unknown, field: string): string {
-  const r = IdSchema.safeParse(value);
-  if (!r.success) throw invalidInput(field, r.error.issues[0]?.message ?? 'not a valid id');
-  return r.data;
-}
-
-function checkLabel(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !LABELS.includes(value)) throw invalidInput(field, `one of ${LABELS.join(', ')}`);
-  return value;
-}
-
 /** A checked label, as a Cypher label token (labels cannot be parameters). */
 function labelToken(label: string): string {
   return `\`${checkLabel(label, 'label')}\``;
@@ -1330,25 +1331,6 @@ function relationToken(type: string): string {
   return `\`${type}\``;
 }
 
-function checkProperties(value: unknown, field: string): Properties {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput(field, 'an object of properties');
-  for (const key of Object.keys(value)) {
-    if (!PropertyKeySchema.safeParse(key).success) {
-      throw invalidInput(`${field}.${key}`, 'property names are identifiers (letters, digits, _; max 64)');
-    }
-  }
-  return value as Properties;
-}
-
-function checkInt(value: unknown, dflt: number, min: number, max: number, field: string): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidInput(field, `an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
 function checkVector(value: readonly number[], field: string): number[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_DIMENSION) {
     throw invalidInput(field, `an array of 1 to ${MAX_DIMENSION} numbers`);
@@ -1356,24 +1338,6 @@ function checkVector(value: readonly number[], field: string): number[] {
   const v = normalizeVector(value);
   if (!v) throw new BrainError('BRAIN_INVALID_VECTOR', `${field}: a vector needs finite numbers, not all zero`, { data: { field } });
   return v;
-}
-
-function checkTypes(types: readonly string[] | undefined, field: string): readonly string[] | undefined {
-  if (types === undefined) return undefined;
-  if (!Array.isArray(types)) throw invalidInput(field, 'an array of relation types');
-  types.forEach((t, i) => {
-    if (!RelationTypeSchema.safeParse(t).success) throw invalidInput(`${field}[${i}]`, 'relation types are SCREAMING_SNAKE_CASE');
-  });
-  return types;
-}
-
-function checkLabels(labels: readonly string[] | undefined, field: string): readonly string[] | undefined {
-  if (labels === undefined) return undefined;
-  if (!Array.isArray(labels)) throw invalidInput(field, 'an array of node labels');
-  labels.forEach((l, i) => {
-    checkLabel(l, `${field}[${i}]`);
-  });
-  return labels;
 }
 
 function checkIndex(entry: IndexEntry, field: string): CheckedIndex {
@@ -1397,44 +1361,8 @@ function checkNode(projectId: string, input: NodeInput, field: string): CheckedN
   return { id, label, properties, ...index };
 }
 
-function encodeCursor(listSeq: number): string {
-  return Buffer.from(`p:${listSeq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const m = typeof cursor === 'string' ? /^p:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString()) : null;
-  if (!m) throw new BrainError('BRAIN_INVALID_CURSOR', 'The cursor is not one list_projects returned', { data: { cursor } });
-  return Number(m[1]);
-}
-
 // ── errors ────────────────────────────────────────────────────────────────────────────────
 
 function projectNotFound(projectId: string): BrainError {
   return new BrainError('BRAIN_PROJECT_NOT_FOUND', `No project ${String(projectId)}`, { data: { projectId } });
-}
-
-function nodeNotFound(projectId: string, id: string): BrainError {
-  return new BrainError('BRAIN_NODE_NOT_FOUND', `No node ${String(id)} in project ${projectId}`, { data: { projectId, id } });
-}
-
-function nodeExists(projectId: string, id: string): BrainError {
-  return new BrainError('BRAIN_NODE_EXISTS', `Node ${id} already exists in project ${projectId}`, { data: { projectId, id } });
-}
-
-function lastOwner(projectId: string, userId: string): BrainError {
-  return new BrainError('BRAIN_LAST_OWNER', `${userId} is the last owner of project ${projectId}; add another owner first`, {
-    data: { projectId, userId },
-  });
-}
-
-function crossProject(projectId: string, other: string): BrainError {
-  return new BrainError('BRAIN_CROSS_PROJECT', `This call is scoped to project ${projectId}; the record belongs to ${other}`, {
-    data: { projectId, recordProjectId: other },
-  });
-}
-
-function dimensionMismatch(projectId: string, expected: number, got: number): BrainError {
-  return new BrainError('BRAIN_VECTOR_DIMENSION', `Project ${projectId} holds vectors of dimension ${expected}, not ${got}`, {
-    data: { projectId, expected, got },
-  });
 }
