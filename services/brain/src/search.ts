@@ -18,15 +18,16 @@ export async function searchText(
   k: number,
   mode: SearchMode,
   labels?: readonly NodeLabel[],
+  /** The query's embedding, when the caller already has it (batch search embeds all queries at once). */
+  queryVector?: Float32Array,
 ): Promise<SearchHit[]> {
   const opts = labels === undefined ? {} : { labels };
   const wantVector = mode !== 'keyword';
   const wantKeyword = mode !== 'vector';
+  const embedded = async () => queryVector ?? ((await ctx.embeddings.embed([query], { inputType: 'query' })).vectors[0] as Float32Array);
   const [vectorHits, keywordHits] = await Promise.all([
     wantVector
-      ? ctx.embeddings
-          .embed([query], { inputType: 'query' })
-          .then((r) => ctx.store.vectorSearch(projectId, Array.from(r.vectors[0] as Float32Array), mode === 'hybrid' ? k * 2 : k, opts))
+      ? embedded().then((v) => ctx.store.vectorSearch(projectId, Array.from(v), mode === 'hybrid' ? k * 2 : k, opts))
       : Promise.resolve([]),
     wantKeyword ? ctx.store.keywordSearch(projectId, query, mode === 'hybrid' ? k * 2 : k, opts) : Promise.resolve([]),
   ]);

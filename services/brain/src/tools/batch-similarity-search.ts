@@ -6,9 +6,9 @@ import { searchText } from '../search.ts';
 export const batchSimilaritySearchTool = (ctx: BrainContext) =>
   implementTool(batch_similarity_search, async ({ projectId, queries, k, labels, mode }, call) => {
     await checkAccess(ctx, call.principal, projectId, 'read');
-    // The embedding service batches and caches, so embedding the queries first makes one provider call.
-    await ctx.embeddings.embed(queries, { inputType: 'query', signal: call.signal });
+    // All queries are embedded in one batched call, then searched one by one with their vectors.
+    const vectors = mode === 'keyword' ? [] : (await ctx.embeddings.embed(queries, { inputType: 'query', signal: call.signal })).vectors;
     const results = [];
-    for (const q of queries) results.push(await searchText(ctx, projectId, q, k, mode, labels));
+    for (const [i, q] of queries.entries()) results.push(await searchText(ctx, projectId, q, k, mode, labels, vectors[i]));
     return { results };
   });
