@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AutomovieError, defineTool } from '@automovie/contracts';
 import { type BaseConfig, buildService, createLogger, type Service } from '@automovie/service-kit';
-import { type StartedService, startService, testConfig } from '@automovie/testing';
+import { type LogCapture, type StartedService, startService, testConfig } from '@automovie/testing';
 import { z } from 'zod';
 import { implementTool, type ToolImpl } from '../src/index.ts';
 
@@ -121,23 +120,7 @@ export function testTools(probe: ToolProbe): ToolImpl[] {
   ];
 }
 
-/** Collects pino's JSON lines in memory. */
-export class LogCapture extends Writable {
-  readonly chunks: string[] = [];
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.chunks.push(chunk.toString('utf8'));
-    cb();
-  }
-  get text(): string {
-    return this.chunks.join('');
-  }
-  lines(): Record<string, unknown>[] {
-    return this.text
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  }
-}
+export { LogCapture } from '@automovie/testing';
 
 export interface TestServiceOptions {
   config?: Partial<BaseConfig>;

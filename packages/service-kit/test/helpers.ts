@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineTool } from '@automovie/contracts';
 import { implementTool } from '@automovie/mcp-ws';
-import { testConfig } from '@automovie/testing';
+import { type LogCapture, testConfig } from '@automovie/testing';
 import { z } from 'zod';
 import { type BaseConfig, buildService, createLogger, type ReadinessCheck, type Service, type ServiceDefinition } from '../src/index.ts';
 
@@ -20,23 +19,7 @@ export const slow = defineTool({
   output: z.object({ ms: z.number() }),
 });
 
-/** Collects pino's JSON lines in memory. */
-export class LogCapture extends Writable {
-  readonly chunks: string[] = [];
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.chunks.push(chunk.toString('utf8'));
-    cb();
-  }
-  get text(): string {
-    return this.chunks.join('');
-  }
-  lines(): Record<string, unknown>[] {
-    return this.text
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  }
-}
+export { LogCapture } from '@automovie/testing';
 
 export interface KitServiceOptions {
   config?: Partial<BaseConfig>;

@@ -27,14 +27,26 @@ export const BrainErrorCodes = {
   BRAIN_STORE_CLOSED: { status: 503, retryable: true },
   /** The vector index worker failed; it restarts from the database on the next call. */
   BRAIN_VECTOR_INDEX_UNAVAILABLE: { status: 503, retryable: true },
+  // The embedding layer (src/embeddings). Adapters have already retried what they could.
+  /** The provider failed: 5xx or network after the retries (retryable), or a 4xx such as 401 (not). */
+  BRAIN_EMBEDDING_PROVIDER_ERROR: { status: 502, retryable: false },
+  /** The provider kept answering 429, or asked to wait longer than we are willing to. */
+  BRAIN_EMBEDDING_RATE_LIMITED: { status: 429, retryable: true },
+  /** Every attempt ran past the request timeout. */
+  BRAIN_EMBEDDING_TIMEOUT: { status: 504, retryable: true },
+  /** The provider answered 2xx with a body we cannot trust (count, dimension, NaN, missing fields). */
+  BRAIN_EMBEDDING_BAD_RESPONSE: { status: 502, retryable: false },
+  /** A caller asked for a provider that has no key configured. */
+  BRAIN_EMBEDDING_PROVIDER_NOT_CONFIGURED: { status: 400, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 export type BrainErrorCode = keyof typeof BrainErrorCodes;
 
 /** An error of the brain with a stable code from `BrainErrorCodes`. */
 export class BrainError extends AutomovieError {
-  constructor(code: BrainErrorCode, message: string, options: { data?: unknown; cause?: unknown } = {}) {
+  /** `retryable` overrides the code's default where the same code can go either way (a provider's 5xx vs 4xx). */
+  constructor(code: BrainErrorCode, message: string, options: { data?: unknown; cause?: unknown; retryable?: boolean } = {}) {
     const known = BrainErrorCodes[code];
-    super(code, message, { status: known.status, retryable: known.retryable, ...options });
+    super(code, message, { status: known.status, ...options, retryable: options.retryable ?? known.retryable });
     this.name = 'BrainError';
   }
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { brainCatalog } from '@automovie/contracts';
-import { buildService, EventPublisher, type ReadinessCheck, type Service } from '@automovie/service-kit';
-import { type Logger, pino } from 'pino';
+import { buildService, createLogger, EventPublisher, type ReadinessCheck, type Service } from '@automovie/service-kit';
+import type { Logger } from 'pino';
 import { AuditLog } from './audit.ts';
 import { type BrainConfig, embeddingConfig } from './config.ts';
 import type { BrainContext } from './context.ts';
@@ -38,7 +38,8 @@ async function openStore(config: BrainConfig, logger: Logger, vectorDimension: n
 
 /** Builds the brain: the knowledge graph, embeddings and search, behind MCP. */
 export async function buildServer(config: BrainConfig, opts: { logger?: Logger } = {}): Promise<Service> {
-  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'brain', version: BRAIN_VERSION, pid: process.pid } });
+  // The fleet's logger (secrets redacted), made here rather than by buildService because the store and the embeddings log too.
+  const logger = opts.logger ?? createLogger({ service: brainCatalog.service, version: BRAIN_VERSION, level: config.LOG_LEVEL });
   const embeddings = new EmbeddingService(embeddingConfig(config), { logger });
   const store = await openStore(config, logger, embeddings.provider().dimension);
   const audit = new AuditLog(join(config.AUTOMOVIE_DATA_DIR, 'audit.db'));

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { type StartedService, startService, TEST_JWT_SECRET, type TempDir, tempDir, testToken } from '@automovie/testing';
+import { testToken } from '@automovie/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, loadBrainConfig } from '../src/server.ts';
+import { startTestBrain, type TestBrain } from './helpers.ts';
 
 const run = promisify(execFile);
 
@@ -11,25 +11,14 @@ const run = promisify(execFile);
 const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'];
 
 describe('MCP conformance suite against the brain', () => {
-  let brain: StartedService;
+  let brain: TestBrain;
   let url: string;
-  let data: TempDir;
 
   beforeAll(async () => {
-    data = await tempDir();
-    const config = loadBrainConfig({
-      AUTOMOVIE_JWT_SECRET: TEST_JWT_SECRET,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      AUTOMOVIE_DATA_DIR: data.path,
-    });
-    brain = await startService(() => buildServer(config));
+    brain = await startTestBrain();
     url = `${brain.url}/mcp?access_token=${await testToken({ service: 'conformance', scopes: ['brain:*'] })}`;
   });
-  afterAll(async () => {
-    await brain?.stop();
-    await data?.remove();
-  });
+  afterAll(() => brain?.stop());
 
   it.each(SCENARIOS)('passes %s', async (scenario) => {
     const { stdout, stderr } = await run('pnpm', ['exec', 'conformance', 'server', '--url', url, '--scenario', scenario], {

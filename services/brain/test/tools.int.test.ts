@@ -1,18 +1,9 @@
 import { brainCatalog, EVENTS_STREAM, EventEnvelopeSchema } from '@automovie/contracts';
 import { McpClient } from '@automovie/mcp-ws';
-import {
-  type RedisServer,
-  type StartedService,
-  startRedis,
-  startService,
-  TEST_JWT_SECRET,
-  type TempDir,
-  tempDir,
-  testToken,
-} from '@automovie/testing';
+import { type RedisServer, startRedis, testToken } from '@automovie/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, loadBrainConfig } from '../src/server.ts';
+import { startTestBrain, type TestBrain } from './helpers.ts';
 
 const t = brainCatalog.tools;
 
@@ -27,8 +18,7 @@ async function code(p: Promise<unknown>): Promise<string> {
 
 describe('brain tools over MCP (embedded graph, real Redis)', () => {
   let redis: RedisServer;
-  let data: TempDir;
-  let brain: StartedService;
+  let brain: TestBrain;
   let events: Redis;
   const clients: McpClient[] = [];
   const as = async (userId: string | undefined, scopes = ['brain:*']) => {
@@ -45,15 +35,7 @@ describe('brain tools over MCP (embedded graph, real Redis)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    data = await tempDir();
-    const config = loadBrainConfig({
-      AUTOMOVIE_JWT_SECRET: TEST_JWT_SECRET,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      AUTOMOVIE_DATA_DIR: data.path,
-      REDIS_URL: redis.url,
-    });
-    brain = await startService(() => buildServer(config));
+    brain = await startTestBrain({ REDIS_URL: redis.url });
     events = new Redis(redis.url);
     alice = await as('alice');
     bob = await as('bob');
@@ -68,7 +50,6 @@ describe('brain tools over MCP (embedded graph, real Redis)', () => {
     events?.disconnect();
     await brain?.stop();
     await redis?.stop();
-    await data?.remove();
   });
 
   it('builds and reads a story graph: nodes, relationships, neighbors, paths, queries', async () => {

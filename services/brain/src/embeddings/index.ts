@@ -1,5 +1,5 @@
 export { type EmbeddingCacheEntry, type EmbeddingCacheStore, embeddingCacheKey, type LruOptions, VectorLru } from './cache.ts';
-export { type EmbeddingErrorCode, EmbeddingErrorCodes, type EmbeddingErrorData } from './errors.ts';
+export type { EmbeddingErrorCode, EmbeddingErrorData } from './errors.ts';
 export { JINA_DEFAULTS, type JinaEmbeddingOptions, JinaEmbeddingProvider } from './jina.ts';
 export { LOCAL_DEFAULT_DIMENSION, LOCAL_EMBEDDING_MODEL, type LocalEmbeddingOptions, LocalEmbeddingProvider } from './local.ts';
 export { OPENAI_DEFAULTS, type OpenAIEmbeddingOptions, OpenAIEmbeddingProvider } from './openai.ts';
