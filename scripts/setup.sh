@@ -25,6 +25,8 @@ apt_missing=()
 command -v redis-server >/dev/null 2>&1 || apt_missing+=(redis-server)
 { command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; } || apt_missing+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || apt_missing+=(espeak-ng)
+# The offline storyboard renderer and the PDF booklet draw text in DejaVu Sans.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_missing+=(fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || command -v node >/dev/null 2>&1 || apt_missing+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
 if [ ${#apt_missing[@]} -gt 0 ]; then

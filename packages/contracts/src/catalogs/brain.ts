@@ -23,6 +23,7 @@ import {
   VectorSchema,
 } from '../graph.ts';
 import { defineCatalog, defineTool } from '../tool.ts';
+import { generationTools } from './brain-generation.ts';
 import { commonTools } from './common.ts';
 
 const text = z.string().min(1).max(MAX_EMBED_TEXT_CHARS);
@@ -433,5 +434,6 @@ export const brainCatalog = defineCatalog(
     delete_project,
     add_member,
     remove_member,
+    ...generationTools,
   },
 );

@@ -1,5 +1,6 @@
 import type { Catalog } from '../tool.ts';
 import { brainCatalog } from './brain.ts';
+import { gpuTasksCatalog } from './gpu-tasks.ts';
 
 /** Every service catalog, for docs generation and the CLI. */
-export const catalogs: readonly Catalog[] = [brainCatalog];
+export const catalogs: readonly Catalog[] = [brainCatalog, gpuTasksCatalog];

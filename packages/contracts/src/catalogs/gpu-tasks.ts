@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { ProgressSchema } from '../events.ts';
+import { CameraMovementSchema, VoiceSpecSchema } from '../film.ts';
+import { BlockoutElementSchema, CompositionSchema, SeedSchema, TimingSchema } from '../generation.ts';
+import { IdSchema, ProjectIdSchema } from '../graph.ts';
+import { defineCatalog, defineTool } from '../tool.ts';
+import { commonTools } from './common.ts';
+
+/**
+ * gpu-tasks: durable heavy work on BullMQ. Each kind has a payload and a result schema here, so a
+ * caller submits typed work and reads a typed result.
+ */
+
+const key = z.string().min(1).max(200).describe("The caller's key for this item (a shot id, a line id…), echoed in the result.");
+
+export const TaskPayloads = {
+  /** Storyboard frames through the brain's generate_image. */
+  render_frames: {
+    payload: z.object({
+      frames: z
+        .array(
+          z.object({
+            key,
+            prompt: z.string().min(1).max(20_000),
+            negativePrompt: z.string().max(2000).optional(),
+            composition: CompositionSchema.optional(),
+            referenceAssetIds: z.array(IdSchema).max(8).default([]),
+            width: z.number().int().min(64).max(4096).default(1280),
+            height: z.number().int().min(64).max(4096).default(720),
+            seed: SeedSchema.optional(),
+          }),
+        )
+        .min(1)
+        .max(500),
+    }),
+    result: z.object({ frames: z.array(z.object({ key, assetId: IdSchema, cached: z.boolean(), provider: z.string() })) }),
+  },
+  /** Dialogue lines through the brain's generate_speech. */
+  synthesize_lines: {
+    payload: z.object({
+      lines: z
+        .array(z.object({ key, text: z.string().min(1).max(5000), voice: VoiceSpecSchema, seed: SeedSchema.optional() }))
+        .min(1)
+        .max(2000),
+    }),
+    result: z.object({
+      lines: z.array(
+        z.object({ key, assetId: IdSchema, durationS: z.number().nonnegative(), timings: z.array(TimingSchema), cached: z.boolean() }),
+      ),
+    }),
+  },
+  /** An animatic or any timeline of stills/clips with audio, rendered by ffmpeg. */
+  render_video: {
+    payload: z.object({
+      width: z.number().int().min(64).max(3840).default(1280),
+      height: z.number().int().min(64).max(2160).default(720),
+      fps: z.number().int().min(1).max(60).default(24),
+      format: z.enum(['mp4', 'webm']).default('mp4'),
+      clips: z
+        .array(
+          z.object({
+            key,
+            /** An image (a still with a camera move) or a video asset. */
+            assetId: IdSchema,
+            durationS: z.number().min(0.1).max(600),
+            movement: CameraMovementSchema.default('static'),
+            transition: z.enum(['cut', 'fade', 'dissolve']).default('cut'),
+            transitionS: z.number().min(0).max(5).default(0.5),
+          }),
+        )
+        .min(1)
+        .max(2000),
+      audioAssetId: IdSchema.optional().describe('The mixed soundtrack, laid from 0 s.'),
+      subtitlesSrt: z.string().max(2_000_000).optional().describe('SubRip text to burn in.'),
+      filename: z.string().min(1).max(255).optional(),
+    }),
+    result: z.object({ assetId: IdSchema, durationS: z.number().nonnegative(), bytes: z.number().int().nonnegative() }),
+  },
+  /** Re-encode a video asset. */
+  transcode: {
+    payload: z.object({
+      assetId: IdSchema,
+      format: z.enum(['mp4', 'webm']),
+      width: z.number().int().min(64).max(3840).optional(),
+      height: z.number().int().min(64).max(2160).optional(),
+    }),
+    result: z.object({ assetId: IdSchema, durationS: z.number().nonnegative(), bytes: z.number().int().nonnegative() }),
+  },
+  /** A 3D blockout through the brain's generate_3d_model. */
+  build_3d: {
+    payload: z.object({
+      description: z.string().min(1).max(5000),
+      elements: z.array(BlockoutElementSchema).max(200).default([]),
+      seed: SeedSchema.optional(),
+    }),
+    result: z.object({ assetId: IdSchema, cached: z.boolean() }),
+  },
+  /** Does nothing but report progress: for health checks and throughput benchmarks. */
+  noop: {
+    payload: z.object({ steps: z.number().int().min(0).max(100).default(0) }),
+    result: z.object({ steps: z.number().int() }),
+  },
+} as const;
+export type TaskKind = keyof typeof TaskPayloads;
+export const TaskKindSchema = z.enum(Object.keys(TaskPayloads) as [TaskKind, ...TaskKind[]]);
+export type TaskPayload<K extends TaskKind> = z.input<(typeof TaskPayloads)[K]['payload']>;
+export type TaskResult<K extends TaskKind> = z.output<(typeof TaskPayloads)[K]['result']>;
+
+/** Largest payload accepted, serialised. */
+export const MAX_TASK_PAYLOAD_BYTES = 1024 * 1024;
+
+export const TaskStateSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'dead']);
+export type TaskState = z.infer<typeof TaskStateSchema>;
+
+export const TaskSchema = z.object({
+  id: IdSchema,
+  projectId: IdSchema,
+  kind: TaskKindSchema,
+  state: TaskStateSchema,
+  progress: ProgressSchema.optional(),
+  priority: z.number().int(),
+  attempts: z.number().int().nonnegative(),
+  maxAttempts: z.number().int().positive(),
+  idempotencyKey: z.string().optional(),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).optional(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+export const submit_task = defineTool({
+  name: 'submit_task',
+  description:
+    'Queues durable work. The same idempotency key returns the existing task instead of running the work twice. Progress: MCP notifications while `waitMs` lasts, and task.* events.',
+  input: z.object({
+    projectId: ProjectIdSchema,
+    kind: TaskKindSchema,
+    payload: z.record(z.string(), z.unknown()).describe("Validated against the kind's payload schema."),
+    priority: z.number().int().min(1).max(10).default(5).describe('1 = most urgent.'),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    maxAttempts: z.number().int().min(1).max(20).optional().describe("Default: the kind's."),
+    waitMs: z.number().int().min(0).max(600_000).default(0).describe('Wait this long for the task to finish before answering.'),
+  }),
+  output: z.object({ task: TaskSchema, deduplicated: z.boolean() }),
+  scope: 'tasks.write',
+});
+
+export const get_task = defineTool({
+  name: 'get_task',
+  description: 'A task: state, progress, result or error. `waitMs` long-polls until it finishes (with progress notifications).',
+  input: z.object({ taskId: IdSchema, waitMs: z.number().int().min(0).max(600_000).default(0) }),
+  output: z.object({ task: TaskSchema }),
+  scope: 'tasks.read',
+  readOnly: true,
+});
+
+export const cancel_task = defineTool({
+  name: 'cancel_task',
+  description: 'Cancels a queued or running task (a running one stops at its next checkpoint).',
+  input: z.object({ taskId: IdSchema }),
+  output: z.object({ task: TaskSchema }),
+  scope: 'tasks.write',
+});
+
+export const list_tasks = defineTool({
+  name: 'list_tasks',
+  description: 'Tasks of a project, newest first, optionally by state and kind.',
+  input: z.object({
+    projectId: ProjectIdSchema,
+    state: TaskStateSchema.optional(),
+    kind: TaskKindSchema.optional(),
+    limit: z.number().int().min(1).max(500).default(50),
+  }),
+  output: z.object({ tasks: z.array(TaskSchema) }),
+  scope: 'tasks.read',
+  readOnly: true,
+});
+
+export const queue_stats = defineTool({
+  name: 'queue_stats',
+  description: 'Per kind: waiting, running, delayed, completed, failed and dead-lettered counts, and workers.',
+  input: z.object({}),
+  output: z.object({
+    kinds: z.array(
+      z.object({
+        kind: TaskKindSchema,
+        waiting: z.number().int().nonnegative(),
+        active: z.number().int().nonnegative(),
+        delayed: z.number().int().nonnegative(),
+        completed: z.number().int().nonnegative(),
+        failed: z.number().int().nonnegative(),
+        deadLettered: z.number().int().nonnegative(),
+        concurrency: z.number().int().nonnegative(),
+      }),
+    ),
+  }),
+  readOnly: true,
+});
+
+export const list_dead_letters = defineTool({
+  name: 'list_dead_letters',
+  description: 'Tasks that failed after their retries (or unrecoverably), with their errors.',
+  input: z.object({ kind: TaskKindSchema.optional(), limit: z.number().int().min(1).max(500).default(50) }),
+  output: z.object({ tasks: z.array(TaskSchema) }),
+  scope: 'tasks.admin',
+  readOnly: true,
+});
+
+export const replay_dead_letter = defineTool({
+  name: 'replay_dead_letter',
+  description: 'Queues a dead-lettered task again with fresh attempts (same id, same payload).',
+  input: z.object({ taskId: IdSchema }),
+  output: z.object({ task: TaskSchema }),
+  scope: 'tasks.admin',
+});
+
+export const gpuTasksCatalog = defineCatalog('gpu-tasks', 'Durable heavy work (frames, speech, video renders, transcodes, 3D) on BullMQ.', {
+  ...commonTools,
+  submit_task,
+  get_task,
+  cancel_task,
+  list_tasks,
+  queue_stats,
+  list_dead_letters,
+  replay_dead_letter,
+});

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+/**
+ * The film's domain shapes, shared by the brain's drafting engine (the outputs of the built-in
+ * prompt templates), the LLM path (the same schemas as structured output) and the story,
+ * character and visual services that store them as graph nodes.
+ */
+
+const name = z.string().min(1).max(120);
+const shortText = z.string().min(1).max(2000);
+const longText = z.string().min(1).max(20_000);
+/** `#rrggbb` colours. */
+export const HexColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb');
+
+// ── story ──────────────────────────────────────────────────────────────────────────────────
+export const StoryStructureSchema = z.enum(['three_act', 'save_the_cat', 'heros_journey']);
+export type StoryStructure = z.infer<typeof StoryStructureSchema>;
+
+export const BeatSchema = z.object({
+  act: z.number().int().min(1).max(5),
+  order: z.number().int().min(1),
+  name: name.describe('The beat in the named structure: "Catalyst", "Midpoint"…'),
+  summary: shortText,
+});
+export type Beat = z.infer<typeof BeatSchema>;
+
+export const OutlineOptionSchema = z.object({
+  title: name,
+  logline: z.string().min(1).max(400),
+  synopsis: longText,
+  structure: StoryStructureSchema,
+  tone: z.string().min(1).max(120).describe('One phrase: "wry, tender", "tense, nocturnal"…'),
+  genre: z.string().min(1).max(60),
+  beats: z.array(BeatSchema).min(3).max(40),
+});
+export type OutlineOption = z.infer<typeof OutlineOptionSchema>;
+
+/** Output of the `story.outlines` template: 2–3 options to choose from. */
+export const StoryOutlinesSchema = z.object({ options: z.array(OutlineOptionSchema).min(2).max(3) });
+export type StoryOutlines = z.infer<typeof StoryOutlinesSchema>;
+
+// ── characters ─────────────────────────────────────────────────────────────────────────────
+export const CharacterRoleSchema = z.enum(['protagonist', 'antagonist', 'deuteragonist', 'supporting', 'minor']);
+export const SilhouetteSchema = z.enum(['tall', 'short', 'broad', 'slim', 'average']);
+
+/** How a character sounds: enough for espeak-ng offline and to pick a provider voice online. */
+export const VoiceSpecSchema = z.object({
+  gender: z.enum(['female', 'male', 'neutral']),
+  /** espeak-ng pitch 0–99 (50 = default). */
+  pitch: z.number().int().min(0).max(99),
+  /** Words per minute (espeak-ng `-s`), 80–260. */
+  rate: z.number().int().min(80).max(260),
+  /** espeak-ng voice variant name (`f3`, `m2`, `klatt4`…); distinct per character. */
+  variant: z.string().regex(/^[a-z0-9_]{1,20}$/),
+  /** A provider's voice id (ElevenLabs) when one was chosen. */
+  providerVoiceId: z.string().max(100).optional(),
+  description: z.string().max(300).optional(),
+});
+export type VoiceSpec = z.infer<typeof VoiceSpecSchema>;
+
+/** The visual identity a renderer keeps constant across frames. */
+export const VisualIdentitySchema = z.object({
+  palette: z.array(HexColorSchema).min(2).max(5).describe('Main colours, most prominent first (skin/outfit/accent…).'),
+  silhouette: SilhouetteSchema,
+  hair: z.enum(['none', 'short', 'long', 'curly', 'bun', 'ponytail', 'hat']),
+  accessory: z.enum(['none', 'glasses', 'scarf', 'bag', 'cane', 'badge']),
+});
+export type VisualIdentity = z.infer<typeof VisualIdentitySchema>;
+
+export const CharacterProfileSchema = z.object({
+  name,
+  role: CharacterRoleSchema,
+  age: z.number().int().min(1).max(130).optional(),
+  bio: longText,
+  traits: z.array(z.string().min(1).max(60)).min(1).max(12),
+  visualDescription: shortText,
+  identity: VisualIdentitySchema,
+  voice: VoiceSpecSchema,
+});
+export type CharacterProfile = z.infer<typeof CharacterProfileSchema>;
+
+/** Output of the `character.bible` template. */
+export const CharacterBibleSchema = z.object({
+  characters: z.array(CharacterProfileSchema).min(1).max(20),
+  relationships: z
+    .array(z.object({ from: name, to: name, kind: z.string().min(1).max(60), description: z.string().max(500).optional() }))
+    .max(100),
+});
+export type CharacterBible = z.infer<typeof CharacterBibleSchema>;
+
+// ── screenplay ─────────────────────────────────────────────────────────────────────────────
+export const IntExtSchema = z.enum(['INT', 'EXT', 'INT/EXT']);
+export const TimeOfDaySchema = z.enum(['DAY', 'NIGHT', 'DAWN', 'DUSK', 'MORNING', 'EVENING', 'CONTINUOUS', 'LATER']);
+export type TimeOfDay = z.infer<typeof TimeOfDaySchema>;
+
+export const SceneElementSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('action'), text: longText }),
+  z.object({
+    type: z.literal('dialogue'),
+    character: name.describe('The speaker as written in the script (upper case in Fountain).'),
+    text: longText,
+    parenthetical: z.string().min(1).max(200).optional(),
+    extension: z.enum(['V.O.', 'O.S.', "CONT'D", 'O.C.']).optional(),
+    /** Spoken at the same time as the previous dialogue (dual dialogue). */
+    dual: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('transition'), text: z.string().min(1).max(100) }),
+  z.object({ type: z.literal('note'), text: z.string().min(1).max(5000) }),
+  z.object({ type: z.literal('lyric'), text: z.string().min(1).max(5000) }),
+  z.object({ type: z.literal('centered'), text: z.string().min(1).max(5000) }),
+  z.object({ type: z.literal('page_break') }),
+]);
+export type SceneElement = z.infer<typeof SceneElementSchema>;
+
+export const ScreenplaySceneSchema = z.object({
+  number: z.number().int().min(1),
+  heading: z.string().min(1).max(300).describe('The full slug line: "INT. KITCHEN - NIGHT".'),
+  intExt: IntExtSchema,
+  location: name,
+  timeOfDay: TimeOfDaySchema,
+  summary: z.string().max(2000),
+  elements: z.array(SceneElementSchema).max(2000),
+});
+export type ScreenplayScene = z.infer<typeof ScreenplaySceneSchema>;
+
+/** Output of the `screenplay.scenes` template. */
+export const ScreenplaySchema = z.object({
+  title: z.string().min(1).max(200),
+  titlePage: z.record(z.string().min(1).max(40), z.string().max(2000)).default({}),
+  scenes: z.array(ScreenplaySceneSchema).min(1).max(500),
+});
+export type Screenplay = z.infer<typeof ScreenplaySchema>;
+
+// ── shots ──────────────────────────────────────────────────────────────────────────────────
+export const ShotTypeSchema = z.enum([
+  'extreme_wide',
+  'wide',
+  'full',
+  'medium',
+  'medium_close',
+  'close_up',
+  'extreme_close_up',
+  'over_the_shoulder',
+  'two_shot',
+  'insert',
+  'pov',
+]);
+export type ShotType = z.infer<typeof ShotTypeSchema>;
+export const CameraAngleSchema = z.enum(['eye_level', 'high', 'low', 'overhead', 'dutch']);
+export const CameraMovementSchema = z.enum(['static', 'push_in', 'pull_out', 'pan_left', 'pan_right', 'tilt_up', 'tilt_down', 'tracking']);
+export type CameraMovement = z.infer<typeof CameraMovementSchema>;
+
+export const ShotPlanSchema = z.object({
+  sceneNumber: z.number().int().min(1),
+  order: z.number().int().min(1).describe('Order within the scene.'),
+  type: ShotTypeSchema,
+  angle: CameraAngleSchema,
+  movement: CameraMovementSchema,
+  lensMm: z.number().int().min(8).max(300),
+  durationS: z.number().min(0.5).max(120),
+  description: shortText,
+  characters: z.array(name).max(10).describe('Who is in frame, by name.'),
+  /** Indexes into the scene's elements of the dialogue this shot covers. */
+  elementIndexes: z.array(z.number().int().min(0)).max(200).default([]),
+});
+export type ShotPlan = z.infer<typeof ShotPlanSchema>;
+
+/** Output of the `shots.plan` template (for one or more scenes). */
+export const ShotListSchema = z.object({ shots: z.array(ShotPlanSchema).min(1).max(2000) });
+export type ShotList = z.infer<typeof ShotListSchema>;
+
+/** Output of the `image.prompts` template: one text-to-image prompt per shot. */
+export const ImagePromptsSchema = z.object({
+  prompts: z
+    .array(
+      z.object({
+        sceneNumber: z.number().int().min(1),
+        order: z.number().int().min(1),
+        prompt: shortText,
+        negativePrompt: z.string().max(1000).optional(),
+      }),
+    )
+    .min(1)
+    .max(2000),
+});
+export type ImagePrompts = z.infer<typeof ImagePromptsSchema>;
+
+/** The built-in prompt templates every project has (version 1), and the schema of their output. */
+export const BUILTIN_TEMPLATES = {
+  'story.outlines': StoryOutlinesSchema,
+  'story.refine': OutlineOptionSchema,
+  'character.bible': CharacterBibleSchema,
+  'screenplay.scenes': ScreenplaySchema,
+  'shots.plan': ShotListSchema,
+  'image.prompts': ImagePromptsSchema,
+} as const;
+export type BuiltinTemplateName = keyof typeof BUILTIN_TEMPLATES;
+export const BuiltinTemplateNameSchema = z.enum(Object.keys(BUILTIN_TEMPLATES) as [BuiltinTemplateName, ...BuiltinTemplateName[]]);
