@@ -196,3 +196,37 @@ export const BUILTIN_TEMPLATES = {
 } as const;
 export type BuiltinTemplateName = keyof typeof BUILTIN_TEMPLATES;
 export const BuiltinTemplateNameSchema = z.enum(Object.keys(BUILTIN_TEMPLATES) as [BuiltinTemplateName, ...BuiltinTemplateName[]]);
+
+/** The variables each built-in template takes (what story, character and visual services send). */
+export const BUILTIN_TEMPLATE_VARIABLES = {
+  'story.outlines': z.object({
+    idea: z.string().min(3).max(5000),
+    structure: StoryStructureSchema.optional(),
+    genre: z.string().max(60).optional(),
+    targetDurationS: z.number().min(10).max(7200).default(60),
+    optionCount: z.number().int().min(2).max(3).default(3),
+  }),
+  'story.refine': z.object({ outline: OutlineOptionSchema, note: z.string().min(1).max(5000) }),
+  'character.bible': z.object({
+    idea: z.string().min(3).max(5000),
+    outline: OutlineOptionSchema,
+    maxCharacters: z.number().int().min(1).max(20).default(4),
+  }),
+  'screenplay.scenes': z.object({
+    outline: OutlineOptionSchema,
+    characters: z.array(CharacterProfileSchema).min(1).max(20),
+    targetDurationS: z.number().min(10).max(7200).default(60),
+  }),
+  'shots.plan': z.object({
+    scenes: z.array(ScreenplaySceneSchema).min(1).max(500),
+    characters: z.array(CharacterProfileSchema).max(20),
+    style: z.string().max(200).optional(),
+  }),
+  'image.prompts': z.object({
+    shots: z.array(ShotPlanSchema).min(1).max(2000),
+    scenes: z.array(ScreenplaySceneSchema).min(1).max(500),
+    characters: z.array(CharacterProfileSchema).max(20),
+    style: z.string().max(200).optional(),
+  }),
+} as const satisfies Record<BuiltinTemplateName, z.ZodType>;
+export type BuiltinTemplateVariables<N extends BuiltinTemplateName> = z.input<(typeof BUILTIN_TEMPLATE_VARIABLES)[N]>;

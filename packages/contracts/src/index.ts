@@ -109,9 +109,11 @@ export {
 export {
   type Beat,
   BeatSchema,
+  BUILTIN_TEMPLATE_VARIABLES,
   BUILTIN_TEMPLATES,
   type BuiltinTemplateName,
   BuiltinTemplateNameSchema,
+  type BuiltinTemplateVariables,
   CameraAngleSchema,
   type CameraMovement,
   CameraMovementSchema,
