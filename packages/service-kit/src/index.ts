@@ -1,6 +1,7 @@
 export { type BaseConfig, baseConfigSchema, loadConfig } from './config.ts';
 export { toServiceError } from './errors.ts';
 export { type EventMeta, EventPublisher, type EventPublisherOptions } from './events.ts';
+export { FleetClients, type FleetClientsOptions } from './fleet.ts';
 export { createLogger, type LoggerOptions, REDACT_PATHS } from './logger.ts';
 export { ServiceMetrics } from './metrics.ts';
 export { buildService, type ReadinessCheck, runService, type Service, type ServiceDefinition } from './service.ts';
