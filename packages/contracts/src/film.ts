@@ -230,3 +230,127 @@ export const BUILTIN_TEMPLATE_VARIABLES = {
   }),
 } as const satisfies Record<BuiltinTemplateName, z.ZodType>;
 export type BuiltinTemplateVariables<N extends BuiltinTemplateName> = z.input<(typeof BUILTIN_TEMPLATE_VARIABLES)[N]>;
+
+// ── graph records ──────────────────────────────────────────────────────────────────────────
+/**
+ * The properties of the film's nodes in the brain's graph, as the story, character, visual, audio,
+ * video and export services write and read them. Ids are deterministic per project ({@link filmIds})
+ * so steps are idempotent: writing the same scene twice updates one node.
+ */
+
+/** Story node: the outline options and the chosen one. */
+export const StoryRecordSchema = z.object({
+  idea: z.string(),
+  options: z.array(OutlineOptionSchema),
+  chosenIndex: z.number().int().min(0).optional(),
+  /** The chosen (and possibly refined) outline. */
+  outline: OutlineOptionSchema.optional(),
+  targetDurationS: z.number().positive(),
+});
+export type StoryRecord = z.infer<typeof StoryRecordSchema>;
+
+/** Character node. */
+export const CharacterRecordSchema = CharacterProfileSchema.extend({
+  /** The character's reference image (an Asset id): passed to every frame for consistency. */
+  referenceAssetId: z.string().optional(),
+});
+export type CharacterRecord = z.infer<typeof CharacterRecordSchema>;
+
+/** Location node. */
+export const LocationRecordSchema = z.object({
+  name,
+  intExt: IntExtSchema,
+  timeOfDay: TimeOfDaySchema,
+  description: z.string().max(2000).default(''),
+  elements: z.array(z.string().min(1).max(60)).max(12).default([]),
+});
+export type LocationRecord = z.infer<typeof LocationRecordSchema>;
+
+/** Scene node: the full scene (elements in order, for lossless screenplay export). */
+export const SceneRecordSchema = ScreenplaySceneSchema;
+export type SceneRecord = z.infer<typeof SceneRecordSchema>;
+
+/** Line node: one dialogue element of a scene, with its voiced audio once synthesised. */
+export const LineRecordSchema = z.object({
+  sceneNumber: z.number().int().min(1),
+  /** Index of the dialogue element in the scene's `elements`. */
+  elementIndex: z.number().int().min(0),
+  /** Order of the line in the whole film. */
+  order: z.number().int().min(1),
+  character: name,
+  characterId: z.string().optional(),
+  text: longText,
+  parenthetical: z.string().optional(),
+  audioAssetId: z.string().optional(),
+  durationS: z.number().nonnegative().optional(),
+  /** Word timings measured from the audio, seconds from the line's start. */
+  timings: z.array(z.object({ text: z.string(), startS: z.number(), endS: z.number() })).optional(),
+  /** Hash of what the audio was made from (text + voice + seed): unchanged → not re-synthesised. */
+  audioKey: z.string().optional(),
+});
+export type LineRecord = z.infer<typeof LineRecordSchema>;
+
+/** Shot node: the plan, its image prompt and its storyboard frame. */
+export const ShotRecordSchema = ShotPlanSchema.extend({
+  imagePrompt: z.string().optional(),
+  frameAssetId: z.string().optional(),
+  /** Hash of what the frame was rendered from: unchanged → not re-rendered. */
+  frameKey: z.string().optional(),
+  clipAssetId: z.string().optional(),
+});
+export type ShotRecord = z.infer<typeof ShotRecordSchema>;
+
+/** The animatic's timeline: when each shot and line plays, from measured dialogue durations. */
+export const TimelineSchema = z.object({
+  durationS: z.number().nonnegative(),
+  fps: z.number().int().positive(),
+  shots: z.array(
+    z.object({
+      shotId: z.string(),
+      sceneNumber: z.number().int(),
+      startS: z.number().nonnegative(),
+      durationS: z.number().positive(),
+      frameAssetId: z.string().optional(),
+      movement: CameraMovementSchema,
+      transition: z.enum(['cut', 'fade', 'dissolve']),
+    }),
+  ),
+  lines: z.array(
+    z.object({
+      lineId: z.string(),
+      character: z.string(),
+      text: z.string(),
+      startS: z.number().nonnegative(),
+      durationS: z.number().nonnegative(),
+      audioAssetId: z.string().optional(),
+    }),
+  ),
+  scenes: z.array(
+    z.object({ sceneNumber: z.number().int(), startS: z.number().nonnegative(), durationS: z.number().nonnegative(), mood: z.string() }),
+  ),
+});
+export type Timeline = z.infer<typeof TimelineSchema>;
+
+function slug(text: string): string {
+  const s = text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return s === '' ? 'x' : s;
+}
+
+/** Deterministic node ids of the film's records within a project. */
+export const filmIds = {
+  story: () => 'story',
+  beat: (order: number) => `beat-${order}`,
+  character: (name: string) => `char-${slug(name)}`,
+  location: (name: string) => `loc-${slug(name)}`,
+  scene: (number: number) => `scene-${number}`,
+  line: (sceneNumber: number, elementIndex: number) => `line-${sceneNumber}-${elementIndex}`,
+  shot: (sceneNumber: number, order: number) => `shot-${sceneNumber}-${order}`,
+  /** The timeline is a Workflow record (kind `timeline`). */
+  timeline: () => 'timeline',
+  slug,
+} as const;
