@@ -205,6 +205,7 @@ export {
   type GraphNode,
   type GraphRelationship,
   IdSchema,
+  type Json,
   JsonValueSchema,
   MAX_BATCH,
   MAX_DOCUMENT_CHARS,
