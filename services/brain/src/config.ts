@@ -43,6 +43,22 @@ export const brainConfigSchema = baseConfigSchema
     OPENAI_EMBEDDING_DIMENSION: optionalInt,
     OPENAI_EMBEDDING_SEND_DIMENSIONS: bool.optional(),
     OPENAI_EMBEDDING_ENCODING: z.enum(['base64', 'float']).optional(),
+    /** Base of the signed asset URLs the brain hands out (e.g. https://brain.example.com). Default: http://<HOST>:<listening port>. */
+    BRAIN_PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    /** Key material of signed asset URLs and asset seals (≥ 32 characters). Default: derived from AUTOMOVIE_JWT_SECRET. */
+    ASSET_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Where asset blobs live. Default: <AUTOMOVIE_DATA_DIR>/assets. */
+    ASSET_DIR: optionalText,
+    /** Largest upload an upload URL may allow. Default 2 GiB. */
+    ASSET_MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 * 1024 ** 3)
+      .default(2 * 1024 ** 3),
   })
   .superRefine((c, ctx) => {
     if (c.GRAPH_BACKEND === 'neo4j' && c.NEO4J_URI === undefined) {

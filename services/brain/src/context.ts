@@ -1,6 +1,7 @@
 import type { Principal } from '@automovie/contracts';
 import type { EventPublisher } from '@automovie/service-kit';
 import type { Logger } from 'pino';
+import type { AssetService } from './assets/service.ts';
 import type { AuditLog } from './audit.ts';
 import { authorize, type ProjectAccess } from './authz.ts';
 import type { EmbeddingService } from './embeddings/index.ts';
@@ -11,6 +12,8 @@ export interface BrainContext {
   store: GraphStore;
   embeddings: EmbeddingService;
   audit: AuditLog;
+  /** Asset blobs, Asset nodes and their signed URLs. */
+  assets: AssetService;
   /** Undefined when REDIS_URL is not configured. */
   events: EventPublisher | undefined;
   logger: Logger;

@@ -38,6 +38,21 @@ export const BrainErrorCodes = {
   BRAIN_EMBEDDING_BAD_RESPONSE: { status: 502, retryable: false },
   /** A caller asked for a provider that has no key configured. */
   BRAIN_EMBEDDING_PROVIDER_NOT_CONFIGURED: { status: 400, retryable: false },
+  // The asset store (src/assets).
+  /** No Asset of that id in that project (also for a node of another label, or one the asset store did not write). */
+  BRAIN_ASSET_NOT_FOUND: { status: 404, retryable: false },
+  /** The Asset node exists but its blob is gone from the store (lost or deleted by hand). */
+  BRAIN_ASSET_BLOB_MISSING: { status: 500, retryable: false },
+  /** A signed asset URL whose signature does not verify (tampered, another project, another key). */
+  BRAIN_ASSET_URL_INVALID: { status: 403, retryable: false },
+  /** A signed asset URL past its expiry. */
+  BRAIN_ASSET_URL_EXPIRED: { status: 403, retryable: false },
+  /** An upload larger than the limit its URL was signed with. */
+  BRAIN_UPLOAD_TOO_LARGE: { status: 413, retryable: false },
+  /** An upload whose bytes are not of the declared type (or of a type the store cannot check). */
+  BRAIN_UPLOAD_TYPE_MISMATCH: { status: 415, retryable: false },
+  /** A Range header that cannot be served for this asset. */
+  BRAIN_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 export type BrainErrorCode = keyof typeof BrainErrorCodes;
 

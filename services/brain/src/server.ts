@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { brainCatalog } from '@automovie/contracts';
 import { buildService, createLogger, EventPublisher, type ReadinessCheck, type Service } from '@automovie/service-kit';
 import type { Logger } from 'pino';
+import { LocalAssetBlobStore } from './assets/blob-store.ts';
+import { AssetService } from './assets/service.ts';
+import { AssetSigner } from './assets/signing.ts';
 import { AuditLog } from './audit.ts';
 import { type BrainConfig, embeddingConfig } from './config.ts';
 import type { BrainContext } from './context.ts';
@@ -9,6 +12,9 @@ import { EmbeddingService } from './embeddings/index.ts';
 import { openEmbeddedGraphStore } from './graph/embedded.ts';
 import type { GraphStore } from './graph/store.ts';
 import { brainTools } from './tools/index.ts';
+
+/** The brain's HTTP server (Fastify), as service-kit builds it. */
+type HttpApp = Service['app'];
 
 export const BRAIN_VERSION = '0.1.0';
 
@@ -36,6 +42,18 @@ async function openStore(config: BrainConfig, logger: Logger, vectorDimension: n
   });
 }
 
+/**
+ * Where the brain is reached, for the signed asset URLs: BRAIN_PUBLIC_URL, else this process's own
+ * address (known once listening: PORT may be 0).
+ */
+function publicBaseUrl(config: BrainConfig, app: () => HttpApp | undefined): string {
+  if (config.BRAIN_PUBLIC_URL !== undefined) return config.BRAIN_PUBLIC_URL;
+  const addr = app()?.server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : config.PORT;
+  const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST === '::' ? '::1' : config.HOST;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+}
+
 /** Builds the brain: the knowledge graph, embeddings and search, behind MCP. */
 export async function buildServer(config: BrainConfig, opts: { logger?: Logger } = {}): Promise<Service> {
   // The fleet's logger (secrets redacted), made here rather than by buildService because the store and the embeddings log too.
@@ -45,7 +63,17 @@ export async function buildServer(config: BrainConfig, opts: { logger?: Logger }
   const audit = new AuditLog(join(config.AUTOMOVIE_DATA_DIR, 'audit.db'));
   const events = config.REDIS_URL === undefined ? undefined : new EventPublisher({ redisUrl: config.REDIS_URL, source: 'brain', logger });
   if (events === undefined) logger.warn('REDIS_URL is not set: domain events are not published');
-  const ctx: BrainContext = { store, embeddings, audit, events, logger };
+  let app: HttpApp | undefined;
+  const assets = new AssetService({
+    store,
+    embeddings,
+    blobs: new LocalAssetBlobStore(config.ASSET_DIR ?? join(config.AUTOMOVIE_DATA_DIR, 'assets')),
+    signer: new AssetSigner(config.ASSET_URL_SECRET ?? config.AUTOMOVIE_JWT_SECRET),
+    baseUrl: () => publicBaseUrl(config, () => app),
+    maxUploadBytes: config.ASSET_MAX_UPLOAD_BYTES,
+    logger,
+  });
+  const ctx: BrainContext = { store, embeddings, audit, assets, events, logger };
 
   const readiness: ReadinessCheck[] = [];
   if (events) readiness.push({ name: 'redis', check: () => events.ping() });
@@ -58,6 +86,9 @@ export async function buildServer(config: BrainConfig, opts: { logger?: Logger }
     tools: brainTools(ctx),
     readiness,
     instructions: brainCatalog.description,
+    routes(a) {
+      app = a;
+    },
     async onStop() {
       await store.close();
       audit.close();

@@ -1,0 +1,271 @@
+import {
+  type Asset,
+  type AssetKind,
+  AssetSchema,
+  fromZodError,
+  type GraphNode,
+  MAX_EMBED_TEXT_CHARS,
+  type Properties,
+} from '@automovie/contracts';
+import type { Logger } from 'pino';
+import type { EmbeddingService } from '../embeddings/index.ts';
+import { BrainError, invalidInput } from '../errors.ts';
+import type { GraphStore, IndexEntry } from '../graph/store.ts';
+import type { AssetBlobStore } from './blob-store.ts';
+import type { AssetSigner, UploadRequest } from './signing.ts';
+
+/** What describes an asset besides its bytes. */
+export interface AssetMeta {
+  projectId: string;
+  kind: AssetKind;
+  mime: string;
+  provider: string;
+  model?: string;
+  prompt?: string;
+  seed?: number;
+  costUsd: number;
+  width?: number;
+  height?: number;
+  durationS?: number;
+  filename?: string;
+}
+
+export interface SaveAssetInput extends AssetMeta {
+  bytes: Uint8Array;
+}
+
+export interface SaveAssetFileInput extends AssetMeta {
+  /** A temp file from `blobs.tempPath()`, already hashed; it is moved into the store (or removed). */
+  tempPath: string;
+  sha256: string;
+  /** Its length in bytes. */
+  size: number;
+}
+
+export interface SignedUrl {
+  url: string;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+export interface AssetServiceOptions {
+  store: GraphStore;
+  blobs: AssetBlobStore;
+  embeddings: EmbeddingService;
+  signer: AssetSigner;
+  /** The brain's public base URL (no trailing slash), read when a URL is made: the port is known only after listen. */
+  baseUrl: () => string;
+  /** Largest upload a URL may be signed for. */
+  maxUploadBytes: number;
+  logger: Logger;
+}
+
+/** The node property holding the asset service's seal (see AssetSigner.seal). */
+const SEAL = 'storeSeal';
+
+const MetaSchema = AssetSchema.pick({
+  projectId: true,
+  kind: true,
+  mime: true,
+  provider: true,
+  model: true,
+  prompt: true,
+  seed: true,
+  costUsd: true,
+  width: true,
+  height: true,
+  durationS: true,
+  filename: true,
+});
+
+/** The Asset id of a content in a project: the same bytes are the same asset. */
+export function assetIdOf(sha256: string): string {
+  return `asset-${sha256.slice(0, 24)}`;
+}
+
+/** What an asset is found by in semantic_search: its kind, file name and prompt. */
+export function assetIndexText(m: Pick<AssetMeta, 'kind' | 'filename' | 'prompt'>): string {
+  return [m.kind, m.filename, m.prompt].filter((s) => s !== undefined && s !== '').join('\n');
+}
+
+/**
+ * Assets: content-addressed blobs in the blob store plus one sealed `Asset` node per project and
+ * content. Reads go through the node of the asked project only, and only sealed nodes count, so no
+ * id or hash given by a caller can reach another project's bytes.
+ */
+export class AssetService {
+  readonly blobs: AssetBlobStore;
+  readonly signer: AssetSigner;
+  readonly maxUploadBytes: number;
+  readonly #store: GraphStore;
+  readonly #embeddings: EmbeddingService;
+  readonly #baseUrl: () => string;
+  readonly #logger: Logger;
+
+  constructor(opts: AssetServiceOptions) {
+    this.blobs = opts.blobs;
+    this.signer = opts.signer;
+    this.maxUploadBytes = opts.maxUploadBytes;
+    this.#store = opts.store;
+    this.#embeddings = opts.embeddings;
+    this.#baseUrl = opts.baseUrl;
+    this.#logger = opts.logger;
+  }
+
+  /** Stores the bytes and returns the project's Asset for them (the existing one when that content is already there). */
+  async save(input: SaveAssetInput): Promise<Asset> {
+    const meta = checkMeta(input);
+    if (!(input.bytes instanceof Uint8Array)) throw invalidInput('bytes', 'must be a Uint8Array');
+    await this.#store.getProject(meta.projectId);
+    const { sha256, bytes } = await this.blobs.put(input.bytes);
+    return this.#record(meta, sha256, bytes);
+  }
+
+  /** As `save`, for a temp file already hashed while it was written (uploads). */
+  async saveFile(input: SaveAssetFileInput): Promise<Asset> {
+    const meta = checkMeta(input);
+    if (!Number.isSafeInteger(input.size) || input.size < 0) throw invalidInput('size', 'must be a non-negative integer');
+    await this.#store.getProject(meta.projectId);
+    await this.blobs.putFile(input.tempPath, input.sha256);
+    return this.#record(meta, input.sha256, input.size);
+  }
+
+  async #record(meta: AssetMeta, sha256: string, bytes: number): Promise<Asset> {
+    const id = assetIdOf(sha256);
+    const existing = await this.#find(meta.projectId, id);
+    if (existing !== undefined) return existing;
+    const properties: Properties = {
+      kind: meta.kind,
+      mime: meta.mime,
+      bytes,
+      sha256,
+      uri: `asset://${sha256}`,
+      provider: meta.provider,
+      costUsd: meta.costUsd,
+      ...optional(meta),
+      [SEAL]: this.signer.seal({ projectId: meta.projectId, id, sha256, bytes, mime: meta.mime }),
+    };
+    const index = await this.#index(assetIndexText(meta));
+    try {
+      const node = await this.#store.createNode(meta.projectId, { id, label: 'Asset', properties, index });
+      this.#logger.debug({ projectId: meta.projectId, assetId: id, sha256, bytes }, 'asset stored');
+      return this.#assetOf(node);
+    } catch (err) {
+      // Two saves of the same content raced: the other one's node is this asset.
+      if ((err as { code?: string }).code === 'BRAIN_NODE_EXISTS') {
+        const raced = await this.#find(meta.projectId, id);
+        if (raced !== undefined) return raced;
+      }
+      throw err;
+    }
+  }
+
+  /** The existing sealed asset of that id, undefined if there is no node; a foreign node squatting on the id is a conflict. */
+  async #find(projectId: string, id: string): Promise<Asset | undefined> {
+    let node: GraphNode;
+    try {
+      node = await this.#store.getNode(projectId, id);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'BRAIN_NODE_NOT_FOUND') return undefined;
+      throw err;
+    }
+    const asset = this.#sealed(node);
+    if (asset === undefined) {
+      throw new BrainError('BRAIN_NODE_EXISTS', `Node ${id} of project ${projectId} exists and is not an asset of the asset store`, {
+        data: { projectId, id },
+      });
+    }
+    return asset;
+  }
+
+  async #index(text: string): Promise<IndexEntry> {
+    const r = await this.#embeddings.embed([text.slice(0, MAX_EMBED_TEXT_CHARS)]);
+    return { text, embedding: Array.from(r.vectors[0] as Float32Array) };
+  }
+
+  /** The asset of that id in that project; BRAIN_ASSET_NOT_FOUND otherwise (another label, unsealed, another project). */
+  async get(projectId: string, assetId: string): Promise<Asset> {
+    let node: GraphNode;
+    try {
+      node = await this.#store.getNode(projectId, assetId);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'BRAIN_NODE_NOT_FOUND' || code === 'BRAIN_PROJECT_NOT_FOUND' || code === 'INVALID_INPUT')
+        throw notFound(projectId, assetId);
+      throw err;
+    }
+    return this.#assetOf(node);
+  }
+
+  /** The asset and its bytes. */
+  async load(projectId: string, assetId: string): Promise<{ asset: Asset; bytes: Uint8Array }> {
+    const asset = await this.get(projectId, assetId);
+    return { asset, bytes: await this.blobs.read(asset.sha256) };
+  }
+
+  /** A signed GET URL of the asset (it must exist in the project), valid for `ttlS` seconds. */
+  signedDownloadUrl(projectId: string, assetId: string, ttlS: number): SignedUrl {
+    const exp = this.signer.expiry(ttlS);
+    const sig = this.signer.downloadSignature(projectId, assetId, exp);
+    return {
+      url: `${this.#baseUrl()}/assets/${encodeURIComponent(projectId)}/${encodeURIComponent(assetId)}?exp=${exp}&sig=${sig}`,
+      expiresAt: new Date(exp * 1000).toISOString(),
+    };
+  }
+
+  /** A signed PUT URL for one file of the declared kind, type and size limit, valid for `ttlS` seconds. */
+  signedUploadUrl(req: UploadRequest, ttlS: number): SignedUrl {
+    if (req.maxBytes > this.maxUploadBytes)
+      throw invalidInput('maxBytes', `must be at most ${this.maxUploadBytes} on this brain (ASSET_MAX_UPLOAD_BYTES)`);
+    const { token, exp } = this.signer.uploadToken(req, ttlS);
+    return { url: `${this.#baseUrl()}/uploads/${token}`, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  #assetOf(node: GraphNode): Asset {
+    const asset = this.#sealed(node);
+    if (asset === undefined) throw notFound(node.projectId, node.id);
+    return asset;
+  }
+
+  /** The node as an Asset if it is one the asset service wrote and nobody changed since (its seal verifies). */
+  #sealed(node: GraphNode): Asset | undefined {
+    if (node.label !== 'Asset') return undefined;
+    const p = node.properties;
+    const r = AssetSchema.safeParse({
+      id: node.id,
+      projectId: node.projectId,
+      kind: p.kind,
+      mime: p.mime,
+      bytes: p.bytes,
+      sha256: p.sha256,
+      uri: p.uri,
+      provider: p.provider,
+      costUsd: p.costUsd,
+      createdAt: node.createdAt,
+      ...optional(p as Partial<AssetMeta>),
+    });
+    if (!r.success) return undefined;
+    const a = r.data;
+    return this.signer.verifySeal(a, p[SEAL]) ? a : undefined;
+  }
+}
+
+function notFound(projectId: string, assetId: string): BrainError {
+  return new BrainError('BRAIN_ASSET_NOT_FOUND', `No asset ${assetId} in project ${projectId}`, { data: { projectId, assetId } });
+}
+
+function checkMeta<T extends AssetMeta>(input: T): AssetMeta {
+  const r = MetaSchema.safeParse(input);
+  if (!r.success) throw fromZodError(r.error, 'asset');
+  return r.data as AssetMeta;
+}
+
+/** The optional descriptive fields that are set. */
+function optional(m: Partial<AssetMeta>): Properties {
+  const out: Properties = {};
+  for (const k of ['model', 'prompt', 'seed', 'width', 'height', 'durationS', 'filename'] as const) {
+    const v = m[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
+}
