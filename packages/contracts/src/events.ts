@@ -52,3 +52,26 @@ export const BrainEventData = {
   'workflow.stored': z.object({ id, kind: z.string(), status: z.string() }),
 } as const;
 export type BrainEventType = keyof typeof BrainEventData;
+
+const runRef = { runId: id, projectId: id };
+const runError = z.object({ code: z.string(), message: z.string(), step: z.string().optional() });
+
+/** `data` of each event the orchestrator emits about a production run (version 1). */
+export const RunEventData = {
+  'run.queued': z.object({ ...runRef, idea: z.string(), autopilot: z.boolean(), steps: z.array(z.string()) }),
+  'run.started': z.object({ ...runRef, resumedFromCheckpoint: z.boolean() }),
+  'run.progress': z.object({
+    ...runRef,
+    step: z.string(),
+    stepProgress: z.number().min(0).max(1),
+    progress: z.number().min(0).max(1).describe('Of the whole run.'),
+    message: z.string().optional(),
+  }),
+  'run.step_completed': z.object({ ...runRef, step: z.string(), reused: z.boolean(), attempts: z.number().int(), durationMs: z.number() }),
+  'run.waiting_for_choice': z.object({ ...runRef, step: z.string(), options: z.number().int() }),
+  'run.resumed': z.object({ ...runRef, step: z.string(), optionIndex: z.number().int(), autopilot: z.boolean() }),
+  'run.completed': z.object({ ...runRef, durationMs: z.number() }),
+  'run.failed': z.object({ ...runRef, error: runError }),
+  'run.cancelled': z.object({ ...runRef, step: z.string().optional() }),
+} as const;
+export type RunEventType = keyof typeof RunEventData;

@@ -82,6 +82,32 @@ export {
 } from './catalogs/gpu-tasks.ts';
 export { catalogs } from './catalogs/index.ts';
 export {
+  cancel_run,
+  get_run,
+  list_runs,
+  orchestratorCatalog,
+  PIPELINE_STEPS,
+  type PipelineStep,
+  type Run,
+  type RunChoice,
+  RunChoiceSchema,
+  type RunError,
+  RunErrorSchema,
+  type RunOptions,
+  RunOptionsSchema,
+  RunSchema,
+  type RunState,
+  RunStateSchema,
+  type RunStep,
+  RunStepSchema,
+  resume_run,
+  retry_step,
+  StepNameSchema,
+  type StepState,
+  StepStateSchema,
+  start_run,
+} from './catalogs/orchestrator.ts';
+export {
   AutomovieError,
   type AutomovieErrorOptions,
   type CommonErrorCode,
@@ -105,6 +131,8 @@ export {
   EventTypeSchema,
   type Progress,
   ProgressSchema,
+  RunEventData,
+  type RunEventType,
 } from './events.ts';
 export {
   type Beat,
