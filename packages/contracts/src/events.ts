@@ -53,6 +53,22 @@ export const BrainEventData = {
 } as const;
 export type BrainEventType = keyof typeof BrainEventData;
 
+const taskRef = { taskId: id, kind: z.string().min(1) };
+const taskError = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
+
+/** `data` of each `task.*` event gpu-tasks emits (version 1); `projectId` is on the envelope. */
+export const TaskEventData = {
+  'task.queued': z.object({ ...taskRef, priority: z.number().int(), replay: z.boolean() }),
+  'task.started': z.object({ ...taskRef, attempt: z.number().int().positive() }),
+  'task.progress': z.object({ ...taskRef, progress: ProgressSchema }),
+  'task.completed': z.object({ ...taskRef, attempts: z.number().int().positive(), durationMs: z.number().nonnegative() }),
+  /** An attempt failed; `willRetry` says whether another follows (after a backoff). */
+  'task.failed': z.object({ ...taskRef, attempt: z.number().int().positive(), willRetry: z.boolean(), error: taskError }),
+  'task.dead_lettered': z.object({ ...taskRef, attempts: z.number().int().nonnegative(), error: taskError }),
+  'task.cancelled': z.object({ ...taskRef, wasRunning: z.boolean() }),
+} as const;
+export type TaskEventType = keyof typeof TaskEventData;
+
 const runRef = { runId: id, projectId: id };
 const runError = z.object({ code: z.string(), message: z.string(), step: z.string().optional() });
 

@@ -133,6 +133,8 @@ export {
   ProgressSchema,
   RunEventData,
   type RunEventType,
+  TaskEventData,
+  type TaskEventType,
 } from './events.ts';
 export {
   type Beat,

@@ -97,7 +97,10 @@ export const TaskPayloads = {
   },
   /** Does nothing but report progress: for health checks and throughput benchmarks. */
   noop: {
-    payload: z.object({ steps: z.number().int().min(0).max(100).default(0) }),
+    payload: z.object({
+      steps: z.number().int().min(0).max(100).default(0),
+      stepMs: z.number().int().min(0).max(60_000).default(0).describe('Time each step takes (crash and cancellation drills).'),
+    }),
     result: z.object({ steps: z.number().int() }),
   },
 } as const;

@@ -1,0 +1,27 @@
+import { AutomovieError } from '@automovie/contracts';
+
+/** Stable error codes of gpu-tasks. Across the queue and MCP, match on `code`, never on `instanceof`. */
+export const GpuTasksErrorCodes = {
+  GPU_TASKS_UNKNOWN_KIND: { status: 400, retryable: false },
+  GPU_TASKS_INVALID_PAYLOAD: { status: 400, retryable: false },
+  GPU_TASKS_PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  GPU_TASKS_NOT_FOUND: { status: 404, retryable: false },
+  GPU_TASKS_PROJECT_NOT_FOUND: { status: 404, retryable: false },
+  GPU_TASKS_FORBIDDEN: { status: 403, retryable: false },
+  GPU_TASKS_IDEMPOTENCY_CONFLICT: { status: 409, retryable: false },
+  GPU_TASKS_NOT_CANCELLABLE: { status: 409, retryable: false },
+  GPU_TASKS_NOT_DEAD: { status: 409, retryable: false },
+  GPU_TASKS_CANCELLED: { status: 409, retryable: false },
+  GPU_TASKS_STALLED: { status: 500, retryable: false },
+  GPU_TASKS_QUEUE_UNAVAILABLE: { status: 503, retryable: true },
+} as const;
+export type GpuTasksErrorCode = keyof typeof GpuTasksErrorCodes;
+
+/** An error of gpu-tasks: its code fixes status and retryability. */
+export class GpuTasksError extends AutomovieError {
+  constructor(code: GpuTasksErrorCode, message: string, data?: unknown, cause?: unknown) {
+    const { status, retryable } = GpuTasksErrorCodes[code];
+    super(code, message, { status, retryable, ...(data === undefined ? {} : { data }), ...(cause === undefined ? {} : { cause }) });
+    this.name = 'GpuTasksError';
+  }
+}
