@@ -50,6 +50,15 @@ export const BrainEventData = {
   'document.stored': z.object({ ids: z.array(id), created: z.number().int(), replaced: z.number().int() }),
   'document.deleted': z.object({ id }),
   'workflow.stored': z.object({ id, kind: z.string(), status: z.string() }),
+  /** A new Asset (a content already stored in the project is not created again, and emits nothing). */
+  'asset.created': z.object({
+    id,
+    kind: z.string(),
+    mime: z.string(),
+    bytes: z.number().int().nonnegative(),
+    sha256: z.string(),
+    provider: z.string(),
+  }),
 } as const;
 export type BrainEventType = keyof typeof BrainEventData;
 

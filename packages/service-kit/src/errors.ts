@@ -26,3 +26,21 @@ export function toServiceError(err: unknown): AutomovieError {
   }
   return toAutomovieError(err);
 }
+
+/** service-kit's own error codes (the asset transfer helpers). */
+export const ServiceKitErrorCodes = {
+  /** Downloaded bytes whose sha256 is not the one the server announced (ETag): nothing was kept. */
+  ASSET_CHECKSUM_MISMATCH: { status: 502, retryable: true },
+  /** The transfer broke off or the server answered something that is not the asset protocol. */
+  ASSET_TRANSFER_FAILED: { status: 502, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+export type ServiceKitErrorCode = keyof typeof ServiceKitErrorCodes;
+
+/** An error of service-kit itself, with a stable code from `ServiceKitErrorCodes`. */
+export class ServiceKitError extends AutomovieError {
+  constructor(code: ServiceKitErrorCode, message: string, options: { data?: unknown; cause?: unknown } = {}) {
+    const known = ServiceKitErrorCodes[code];
+    super(code, message, { status: known.status, retryable: known.retryable, ...options });
+    this.name = 'ServiceKitError';
+  }
+}

@@ -3,6 +3,7 @@ import { brainCatalog } from '@automovie/contracts';
 import { buildService, createLogger, EventPublisher, type ReadinessCheck, type Service } from '@automovie/service-kit';
 import type { Logger } from 'pino';
 import { LocalAssetBlobStore } from './assets/blob-store.ts';
+import { assetRoutes } from './assets/routes.ts';
 import { AssetService } from './assets/service.ts';
 import { AssetSigner } from './assets/signing.ts';
 import { AuditLog } from './audit.ts';
@@ -86,8 +87,9 @@ export async function buildServer(config: BrainConfig, opts: { logger?: Logger }
     tools: brainTools(ctx),
     readiness,
     instructions: brainCatalog.description,
-    routes(a) {
+    async routes(a) {
       app = a;
+      await assetRoutes(ctx)(a);
     },
     async onStop() {
       await store.close();

@@ -118,11 +118,11 @@ export class AssetService {
     if (!(input.bytes instanceof Uint8Array)) throw invalidInput('bytes', 'must be a Uint8Array');
     await this.#store.getProject(meta.projectId);
     const { sha256, bytes } = await this.blobs.put(input.bytes);
-    return this.#record(meta, sha256, bytes);
+    return (await this.#record(meta, sha256, bytes)).asset;
   }
 
-  /** As `save`, for a temp file already hashed while it was written (uploads). */
-  async saveFile(input: SaveAssetFileInput): Promise<Asset> {
+  /** As `save`, for a temp file already hashed while it was written (uploads); `created` is false for known content. */
+  async saveFile(input: SaveAssetFileInput): Promise<{ asset: Asset; created: boolean }> {
     const meta = checkMeta(input);
     if (!Number.isSafeInteger(input.size) || input.size < 0) throw invalidInput('size', 'must be a non-negative integer');
     await this.#store.getProject(meta.projectId);
@@ -130,10 +130,10 @@ export class AssetService {
     return this.#record(meta, input.sha256, input.size);
   }
 
-  async #record(meta: AssetMeta, sha256: string, bytes: number): Promise<Asset> {
+  async #record(meta: AssetMeta, sha256: string, bytes: number): Promise<{ asset: Asset; created: boolean }> {
     const id = assetIdOf(sha256);
     const existing = await this.#find(meta.projectId, id);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return { asset: existing, created: false };
     const properties: Properties = {
       kind: meta.kind,
       mime: meta.mime,
@@ -149,12 +149,12 @@ export class AssetService {
     try {
       const node = await this.#store.createNode(meta.projectId, { id, label: 'Asset', properties, index });
       this.#logger.debug({ projectId: meta.projectId, assetId: id, sha256, bytes }, 'asset stored');
-      return this.#assetOf(node);
+      return { asset: this.#assetOf(node), created: true };
     } catch (err) {
       // Two saves of the same content raced: the other one's node is this asset.
       if ((err as { code?: string }).code === 'BRAIN_NODE_EXISTS') {
         const raced = await this.#find(meta.projectId, id);
-        if (raced !== undefined) return raced;
+        if (raced !== undefined) return { asset: raced, created: false };
       }
       throw err;
     }

@@ -4,6 +4,7 @@ import { addMemberTool } from './add-member.ts';
 import { batchEmbedTextsTool } from './batch-embed-texts.ts';
 import { batchSimilaritySearchTool } from './batch-similarity-search.ts';
 import { bulkStoreDocumentsTool } from './bulk-store-documents.ts';
+import { createAssetUploadTool } from './create-asset-upload.ts';
 import { createNodeTool } from './create-node.ts';
 import { createProjectTool } from './create-project.ts';
 import { createRelationshipTool } from './create-relationship.ts';
@@ -12,6 +13,7 @@ import { deleteNodeTool } from './delete-node.ts';
 import { deleteProjectTool } from './delete-project.ts';
 import { embedTextTool } from './embed-text.ts';
 import { findPathTool } from './find-path.ts';
+import { getAssetTool } from './get-asset.ts';
 import { getDocumentTool } from './get-document.ts';
 import { getNodeTool } from './get-node.ts';
 import { getNodeNeighborsTool } from './get-node-neighbors.ts';
@@ -58,5 +60,7 @@ export function brainTools(ctx: BrainContext): ToolImpl[] {
     deleteProjectTool,
     addMemberTool,
     removeMemberTool,
+    getAssetTool,
+    createAssetUploadTool,
   ].map((make) => make(ctx) as unknown as ToolImpl);
 }

@@ -1,0 +1,282 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { brainCatalog, EVENTS_STREAM, EventEnvelopeSchema } from '@automovie/contracts';
+import { McpClient } from '@automovie/mcp-ws';
+import { downloadAsset, uploadAsset } from '@automovie/service-kit';
+import { type RedisServer, startRedis, TEST_JWT_SECRET, type TempDir, tempDir, testToken } from '@automovie/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssetSigner } from '../src/assets/signing.ts';
+import { startTestBrain, type TestBrain } from './helpers.ts';
+
+const t = brainCatalog.tools;
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}
+
+/** An ISO-media-shaped file: an `ftyp` box, then noise (what matters here is the bytes, not playback). */
+function fakeMp4(size: number): Uint8Array {
+  const b = randomBytes(size);
+  b.set([0, 0, 0, 0x18, ...Buffer.from('ftypisom')], 0);
+  return new Uint8Array(b);
+}
+
+describe('brain assets over HTTP and MCP', () => {
+  let redis: RedisServer;
+  let brain: TestBrain;
+  let events: Redis;
+  let work: TempDir;
+  const clients: McpClient[] = [];
+  const as = async (userId: string | undefined) => {
+    const c = new McpClient({
+      url: brain.mcpUrl,
+      token: await testToken({ service: userId ? 'frontend' : 'video', scopes: ['brain:*'], ...(userId ? { userId } : {}) }),
+    });
+    clients.push(c);
+    return c;
+  };
+  let alice: McpClient; // owner of p1
+  let bob: McpClient; // owner of p2
+  let vic: McpClient; // viewer of p1
+  let video: McpClient; // the video service on its own behalf
+  let p1: string;
+  let p2: string;
+  const mp4 = fakeMp4(300_000);
+
+  const blobFiles = async () => {
+    const root = join(brain.dataDir, 'assets');
+    const out: string[] = [];
+    for (const d of await readdir(root)) if (d !== 'tmp') out.push(...(await readdir(join(root, d))));
+    return { blobs: out.sort(), temps: await readdir(join(root, 'tmp')) };
+  };
+  const assetEvents = async () =>
+    (await events.xrange(EVENTS_STREAM, '-', '+'))
+      .map(([, fields]) => EventEnvelopeSchema.parse(JSON.parse(fields[fields.indexOf('event') + 1] as string)))
+      .filter((e) => e.type === 'asset.created');
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    brain = await startTestBrain({ REDIS_URL: redis.url });
+    events = new Redis(redis.url);
+    work = await tempDir('automovie-assets-work-');
+    alice = await as('alice');
+    bob = await as('bob');
+    vic = await as('vic');
+    video = await as(undefined);
+    p1 = (await alice.call(t.create_project, { name: 'Lighthouse' })).project.id;
+    p2 = (await bob.call(t.create_project, { name: 'Heist' })).project.id;
+    await alice.call(t.add_member, { projectId: p1, userId: 'vic', role: 'viewer' });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    events?.disconnect();
+    await brain?.stop();
+    await redis?.stop();
+    await work?.remove();
+  });
+
+  it('uploads a file through create_asset_upload, dedupes the same bytes, and downloads them back identical', async () => {
+    const src = join(work.path, 'animatic.mp4');
+    await writeFile(src, mp4);
+    const up = await video.call(t.create_asset_upload, {
+      projectId: p1,
+      kind: 'video',
+      mime: 'video/mp4',
+      filename: 'animatic.mp4',
+      provider: 'ffmpeg',
+    });
+    expect(up.url.startsWith(`${brain.url}/uploads/`)).toBe(true);
+    const asset = await uploadAsset(up.url, src, { mime: 'video/mp4' });
+    expect(asset).toMatchObject({
+      projectId: p1,
+      kind: 'video',
+      mime: 'video/mp4',
+      bytes: mp4.length,
+      sha256: sha(mp4),
+      uri: `asset://${sha(mp4)}`,
+      provider: 'ffmpeg',
+      filename: 'animatic.mp4',
+      costUsd: 0,
+    });
+
+    // The same bytes again (from memory this time, by alice) are the same asset, and no second event.
+    const up2 = await alice.call(t.create_asset_upload, { projectId: p1, kind: 'video', mime: 'video/mp4' });
+    expect(await uploadAsset(up2.url, mp4, { mime: 'video/mp4' })).toEqual(asset);
+    const created = await assetEvents();
+    expect(created.map((e) => [e.projectId, e.actor, e.data.id, e.data.sha256])).toEqual([[p1, 'video', asset.id, asset.sha256]]);
+
+    // get_asset by the viewer, then download: byte-identical, checked against the ETag.
+    const got = await vic.call(t.get_asset, { projectId: p1, assetId: asset.id, ttlS: 60 });
+    expect(got.asset).toEqual(asset);
+    expect(Date.parse(got.expiresAt) - Date.now()).toBeGreaterThan(50_000);
+    const dest = join(work.path, 'out', 'copy.mp4');
+    expect(await downloadAsset(got.url, dest)).toEqual({ bytes: mp4.length, sha256: sha(mp4) });
+    expect(Buffer.from(await readFile(dest)).equals(Buffer.from(mp4))).toBe(true);
+    expect(await codeOf(downloadAsset(got.url, join(work.path, 'small.mp4'), { maxBytes: 1000 }))).toBe('PAYLOAD_TOO_LARGE');
+
+    const res = await fetch(got.url);
+    expect(res.headers.get('content-type')).toBe('video/mp4');
+    expect(res.headers.get('content-length')).toBe(String(mp4.length));
+    expect(res.headers.get('etag')).toBe(`"${sha(mp4)}"`);
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    await res.arrayBuffer();
+    const again = await fetch(got.url, { headers: { 'if-none-match': `"${sha(mp4)}"` } });
+    expect(again.status).toBe(304);
+
+    // Findable by what it is called.
+    const found = await alice.call(t.semantic_search, { projectId: p1, query: 'animatic mp4', k: 3, mode: 'keyword', labels: ['Asset'] });
+    expect(found.results[0]?.id).toBe(asset.id);
+  });
+
+  it('serves single byte ranges (videos are seeked) and refuses unsatisfiable ones', async () => {
+    const up = await video.call(t.create_asset_upload, { projectId: p1, kind: 'video', mime: 'video/mp4' });
+    const asset = await uploadAsset(up.url, mp4, { mime: 'video/mp4' });
+    const { url } = await alice.call(t.get_asset, { projectId: p1, assetId: asset.id });
+
+    const mid = await fetch(url, { headers: { range: 'bytes=1000-1999' } });
+    expect(mid.status).toBe(206);
+    expect(mid.headers.get('content-range')).toBe(`bytes 1000-1999/${mp4.length}`);
+    expect(mid.headers.get('content-length')).toBe('1000');
+    expect(Buffer.from(await mid.arrayBuffer()).equals(Buffer.from(mp4.subarray(1000, 2000)))).toBe(true);
+
+    const tail = await fetch(url, { headers: { range: 'bytes=-500' } });
+    expect(tail.status).toBe(206);
+    expect(Buffer.from(await tail.arrayBuffer()).equals(Buffer.from(mp4.subarray(mp4.length - 500)))).toBe(true);
+
+    const open = await fetch(url, { headers: { range: `bytes=${mp4.length - 10}-` } });
+    expect(open.status).toBe(206);
+    expect((await open.arrayBuffer()).byteLength).toBe(10);
+
+    const beyond = await fetch(url, { headers: { range: `bytes=${mp4.length}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${mp4.length}`);
+    expect(((await beyond.json()) as { error: { code: string } }).error.code).toBe('BRAIN_RANGE_NOT_SATISFIABLE');
+
+    // A range for another version of the file (If-Range with another ETag) gets the whole file.
+    const stale = await fetch(url, { headers: { range: 'bytes=0-9', 'if-range': '"0000"' } });
+    expect(stale.status).toBe(200);
+    expect((await stale.arrayBuffer()).byteLength).toBe(mp4.length);
+  });
+
+  it('refuses bad, expired and cross-project URLs with 403, unknown assets with 404', async () => {
+    const up = await video.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...randomBytes(100)]);
+    const asset = await uploadAsset(up.url, png, { mime: 'image/png' });
+    const { url } = await alice.call(t.get_asset, { projectId: p1, assetId: asset.id });
+    const u = new URL(url);
+    const status = async (href: string) => {
+      const r = await fetch(href);
+      const body = (await r.json()) as { error?: { code: string } };
+      return `${r.status} ${body.error?.code}`;
+    };
+
+    const sig = u.searchParams.get('sig') as string;
+    const tampered = new URL(url);
+    tampered.searchParams.set('sig', `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`);
+    expect(await status(tampered.href)).toBe('403 BRAIN_ASSET_URL_INVALID');
+    const longer = new URL(url);
+    longer.searchParams.set('exp', String(Number(u.searchParams.get('exp')) + 86_400));
+    expect(await status(longer.href)).toBe('403 BRAIN_ASSET_URL_INVALID');
+    expect(await status(url.replace(`/assets/${p1}/`, `/assets/${p2}/`))).toBe('403 BRAIN_ASSET_URL_INVALID');
+    expect(await status(`${u.origin}${u.pathname}`)).toBe('403 BRAIN_ASSET_URL_INVALID');
+
+    // Signed by the same key but expired, or valid for an asset that does not exist.
+    const signer = new AssetSigner(TEST_JWT_SECRET, { now: () => Date.now() - 3_600_000 });
+    const oldExp = signer.expiry(60);
+    expect(await status(`${u.origin}${u.pathname}?exp=${oldExp}&sig=${signer.downloadSignature(p1, asset.id, oldExp)}`)).toBe(
+      '403 BRAIN_ASSET_URL_EXPIRED',
+    );
+    const fresh = new AssetSigner(TEST_JWT_SECRET);
+    const exp = fresh.expiry(60);
+    expect(await status(`${u.origin}/assets/${p1}/asset-nope?exp=${exp}&sig=${fresh.downloadSignature(p1, 'asset-nope', exp)}`)).toBe(
+      '404 BRAIN_ASSET_NOT_FOUND',
+    );
+    // A valid signature for p2 and p1's asset id: p2 has no such asset.
+    expect(await status(`${u.origin}/assets/${p2}/${asset.id}?exp=${exp}&sig=${fresh.downloadSignature(p2, asset.id, exp)}`)).toBe(
+      '404 BRAIN_ASSET_NOT_FOUND',
+    );
+
+    // Over MCP: another project's asset id is not found, and non-members learn nothing.
+    expect(await codeOf(bob.call(t.get_asset, { projectId: p2, assetId: asset.id }))).toBe('BRAIN_ASSET_NOT_FOUND');
+    expect(await codeOf(bob.call(t.get_asset, { projectId: p1, assetId: asset.id }))).toBe('BRAIN_PROJECT_NOT_FOUND');
+    const scene = (await alice.call(t.create_node, { projectId: p1, label: 'Scene', properties: { number: 1 } })).node;
+    expect(await codeOf(alice.call(t.get_asset, { projectId: p1, assetId: scene.id }))).toBe('BRAIN_ASSET_NOT_FOUND');
+  });
+
+  it('refuses oversize and mistyped uploads with nothing stored', async () => {
+    const before = await blobFiles();
+    const nEvents = (await assetEvents()).length;
+
+    const small = await video.call(t.create_asset_upload, { projectId: p2, kind: 'video', mime: 'video/mp4', maxBytes: 100_000 });
+    const tooBig = await uploadAsset(small.url, mp4, { mime: 'video/mp4' }).catch((e: unknown) => e as { code: string; message: string });
+    expect(tooBig).toMatchObject({ code: 'BRAIN_UPLOAD_TOO_LARGE' });
+    expect((tooBig as { message: string }).message).toContain('100000');
+
+    // Without a Content-Length (chunked), the limit is enforced while streaming.
+    const chunked = await fetch(small.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'video/mp4' },
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 20; i++) c.enqueue(mp4.subarray(i * 10_000, (i + 1) * 10_000));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('BRAIN_UPLOAD_TOO_LARGE');
+
+    const pngUp = await alice.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' });
+    const text = new TextEncoder().encode('INT. LIGHTHOUSE - NIGHT\nMara climbs the stairs.');
+    const wrong = await uploadAsset(pngUp.url, text, { mime: 'image/png' }).catch(
+      (e: unknown) => e as { code: string; message: string; data: unknown },
+    );
+    expect(wrong).toMatchObject({ code: 'BRAIN_UPLOAD_TYPE_MISMATCH', data: { field: 'mime' } });
+    expect((wrong as { message: string }).message).toContain('mime');
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...randomBytes(64)]);
+    expect(await codeOf(uploadAsset(pngUp.url, jpeg, { mime: 'image/png' }))).toBe('BRAIN_UPLOAD_TYPE_MISMATCH');
+    // A Content-Type other than the one the URL was made for.
+    const header = await uploadAsset(pngUp.url, jpeg, { mime: 'image/jpeg' }).catch((e: unknown) => e as { code: string; data: unknown });
+    expect(header).toMatchObject({ code: 'BRAIN_UPLOAD_TYPE_MISMATCH', data: { field: 'Content-Type' } });
+
+    expect(await blobFiles()).toEqual(before);
+    expect(before.temps).toEqual([]);
+    expect((await assetEvents()).length).toBe(nEvents);
+
+    // The same URL still takes a valid upload: a refusal spends nothing.
+    const fountain = await alice.call(t.create_asset_upload, {
+      projectId: p1,
+      kind: 'document',
+      mime: 'text/x-fountain',
+      filename: 'pilot.fountain',
+    });
+    const doc = await uploadAsset(fountain.url, text, { mime: 'text/x-fountain' });
+    expect(doc).toMatchObject({ kind: 'document', mime: 'text/x-fountain', filename: 'pilot.fountain', bytes: text.length });
+  });
+
+  it('checks roles, the project, the type and the limit before handing out an upload URL', async () => {
+    expect(await codeOf(vic.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' }))).toBe('FORBIDDEN');
+    expect(await codeOf(bob.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' }))).toBe(
+      'BRAIN_PROJECT_NOT_FOUND',
+    );
+    expect(await codeOf(video.call(t.create_asset_upload, { projectId: 'no-such-project', kind: 'image', mime: 'image/png' }))).toBe(
+      'BRAIN_PROJECT_NOT_FOUND',
+    );
+    expect(await codeOf(alice.call(t.create_asset_upload, { projectId: p1, kind: 'document', mime: 'text/html' }))).toBe('INVALID_INPUT');
+    expect(await codeOf(alice.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'video/mp4' }))).toBe('INVALID_INPUT');
+    // A token minted for one upload cannot be altered into another.
+    const up = await alice.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' });
+    const forged = up.url.replace(/\/uploads\/[^.]+/, `/uploads/${Buffer.from('{"projectId":"x"}').toString('base64url')}`);
+    expect(await codeOf(uploadAsset(forged, new Uint8Array([1]), { mime: 'image/png' }))).toBe('BRAIN_ASSET_URL_INVALID');
+  });
+});
