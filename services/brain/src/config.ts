@@ -43,6 +43,49 @@ export const brainConfigSchema = baseConfigSchema
     OPENAI_EMBEDDING_DIMENSION: optionalInt,
     OPENAI_EMBEDDING_SEND_DIMENSIONS: bool.optional(),
     OPENAI_EMBEDDING_ENCODING: z.enum(['base64', 'float']).optional(),
+    // real AI providers (each enabled by its key or URL; see src/generation/providers/real.ts)
+    /** Enables the `openrouter` text/vision providers. */
+    OPENROUTER_API_KEY: optionalText,
+    /** Default https://openrouter.ai/api/v1. */
+    OPENROUTER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Default google/gemini-2.5-flash. */
+    OPENROUTER_MODEL: optionalText,
+    /** The `openrouter-backup` chain entry. Default openai/gpt-4o-mini; `none` turns it off. */
+    OPENROUTER_BACKUP_MODEL: optionalText,
+    /** describe_image model. Default: OPENROUTER_MODEL. */
+    OPENROUTER_VISION_MODEL: optionalText,
+    /** Enables the `openai-compatible` text provider (OpenAI, Ollama, vLLM, LM Studio…); needs OPENAI_COMPAT_MODEL. */
+    OPENAI_COMPAT_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Optional: Ollama and a local vLLM need none. */
+    OPENAI_COMPAT_API_KEY: optionalText,
+    OPENAI_COMPAT_MODEL: optionalText,
+    /** A vision-capable model on the same endpoint (llava, gpt-4o…). Unset: no vision there. */
+    OPENAI_COMPAT_VISION_MODEL: optionalText,
+    /** Structured output as json_schema (default) or json_object (schema in the prompt). */
+    OPENAI_COMPAT_JSON_MODE: z.enum(['json_schema', 'json_object']).optional(),
+    /** Enables the `fal` image, video and 3D providers. */
+    FAL_KEY: optionalText,
+    /** Tests only: an origin replacing fal's hosts. */
+    FAL_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    FAL_IMAGE_MODEL: optionalText,
+    FAL_IMAGE_TO_IMAGE_MODEL: optionalText,
+    FAL_VIDEO_MODEL: optionalText,
+    FAL_TEXT_TO_VIDEO_MODEL: optionalText,
+    FAL_3D_MODEL: optionalText,
+    /** Enables the `elevenlabs` speech, music and sound-effect providers. */
+    ELEVENLABS_API_KEY: optionalText,
+    /** Default https://api.elevenlabs.io (tests: a loopback server). */
+    ELEVENLABS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Text-to-speech model. Default eleven_multilingual_v2. */
+    ELEVENLABS_MODEL: optionalText,
+    /** Voices picked per character by gender: `id:female,id:male,…`. Default: ElevenLabs' premade voices. */
+    ELEVENLABS_VOICES: z
+      .string()
+      .regex(
+        /^\s*[A-Za-z0-9]{8,64}:(female|male|neutral)\s*(,\s*[A-Za-z0-9]{8,64}:(female|male|neutral)\s*)*$/,
+        'a list of <voiceId>:<female|male|neutral>',
+      )
+      .optional(),
     /** Base of the signed asset URLs the brain hands out (e.g. https://brain.example.com). Default: http://<HOST>:<listening port>. */
     BRAIN_PUBLIC_URL: z
       .url({ protocol: /^https?$/ })
@@ -59,6 +102,10 @@ export const brainConfigSchema = baseConfigSchema
       .positive()
       .max(2 * 1024 ** 3)
       .default(2 * 1024 ** 3),
+    /** How often blobs no Asset node references are deleted, in seconds; 0 turns collection off. Default 21600 (6 h). */
+    ASSET_GC_INTERVAL_S: z.coerce.number().int().min(0).max(2_000_000).default(21_600),
+    /** Blobs (and upload temp files) younger than this are never collected, in seconds. Default 3600. */
+    ASSET_GC_MIN_AGE_S: z.coerce.number().int().min(60).default(3600),
   })
   .superRefine((c, ctx) => {
     if (c.GRAPH_BACKEND === 'neo4j' && c.NEO4J_URI === undefined) {
@@ -66,6 +113,9 @@ export const brainConfigSchema = baseConfigSchema
     }
     if (c.GRAPH_BACKEND === 'neo4j' && c.NEO4J_PASSWORD === undefined) {
       ctx.addIssue({ code: 'custom', path: ['NEO4J_PASSWORD'], message: 'required when GRAPH_BACKEND is neo4j' });
+    }
+    if (c.OPENAI_COMPAT_BASE_URL !== undefined && c.OPENAI_COMPAT_MODEL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_COMPAT_MODEL'], message: 'required when OPENAI_COMPAT_BASE_URL is set' });
     }
   });
 export type BrainConfig = z.infer<typeof brainConfigSchema>;
