@@ -59,6 +59,21 @@ export const BrainEventData = {
     sha256: z.string(),
     provider: z.string(),
   }),
+  /** A generation call answered (fresh or from the cache); its PromptExecution node is `executionId`. */
+  'generation.completed': z.object({
+    executionId: id,
+    kind: z.string(),
+    tool: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    cached: z.boolean(),
+    costUsd: z.number().nonnegative(),
+    latencyMs: z.number().nonnegative(),
+    assetId: id.optional(),
+    template: z.string().optional(),
+  }),
+  /** A generation call that failed (every provider failed, budget refused, invalid output…); `costUsd` is what it still spent. */
+  'generation.failed': z.object({ executionId: id, kind: z.string(), tool: z.string(), code: z.string(), costUsd: z.number().nonnegative() }),
 } as const;
 export type BrainEventType = keyof typeof BrainEventData;
 
