@@ -76,6 +76,23 @@ export async function buildServer(config: BrainConfig, opts: { logger?: Logger }
   });
   const ctx: BrainContext = { store, embeddings, audit, assets, events, logger };
 
+  // Orphan blobs (of deleted projects and nodes) are collected in the background; one run at a time.
+  let gcRunning = false;
+  const gcTimer =
+    config.ASSET_GC_INTERVAL_S > 0
+      ? setInterval(() => {
+          if (gcRunning) return;
+          gcRunning = true;
+          assets
+            .collectGarbage({ minAgeMs: config.ASSET_GC_MIN_AGE_S * 1000 })
+            .catch((err: unknown) => logger.error({ err }, 'asset garbage collection failed'))
+            .finally(() => {
+              gcRunning = false;
+            });
+        }, config.ASSET_GC_INTERVAL_S * 1000)
+      : undefined;
+  gcTimer?.unref();
+
   const readiness: ReadinessCheck[] = [];
   if (events) readiness.push({ name: 'redis', check: () => events.ping() });
 
@@ -92,6 +109,7 @@ export async function buildServer(config: BrainConfig, opts: { logger?: Logger }
       await assetRoutes(ctx)(a);
     },
     async onStop() {
+      clearInterval(gcTimer);
       await store.close();
       audit.close();
       await events?.close();

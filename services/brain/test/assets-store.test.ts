@@ -38,11 +38,11 @@ describe('LocalAssetBlobStore', () => {
     const path = join(dir.path, 'assets', r.sha256.slice(0, 2), r.sha256);
     expect(await readFile(path, 'utf8')).toBe('hello asset');
     expect(Buffer.from(await blobs.read(r.sha256)).toString()).toBe('hello asset');
-    expect(await blobs.stat(r.sha256)).toEqual({ bytes: 11 });
+    expect(await blobs.stat(r.sha256)).toMatchObject({ bytes: 11 });
     expect(await blobs.stat(sha('other'))).toBeUndefined();
   });
 
-  it('is idempotent: the same bytes twice are one file, written once', async () => {
+  it('is idempotent: the same bytes twice are one file, written once and touched again', async () => {
     const bytes = new Uint8Array(1000).fill(7);
     const a = await blobs.put(bytes);
     const before = await stat(join(dir.path, 'assets', a.sha256.slice(0, 2), a.sha256));
@@ -50,7 +50,9 @@ describe('LocalAssetBlobStore', () => {
     const b = await blobs.put(bytes);
     expect(b).toEqual(a);
     const after = await stat(join(dir.path, 'assets', a.sha256.slice(0, 2), a.sha256));
-    expect(after.mtimeMs).toBe(before.mtimeMs);
+    // Not rewritten (same file), but marked fresh for garbage collection.
+    expect(after.ino).toBe(before.ino);
+    expect(after.mtimeMs).toBeGreaterThan(before.mtimeMs);
     const all: string[] = [];
     for await (const s of blobs.list()) all.push(s);
     expect(all).toEqual([a.sha256]);
@@ -254,6 +256,27 @@ describe('AssetService (embedded graph)', () => {
     const all: string[] = [];
     for await (const s of assets.blobs.list()) all.push(s);
     expect(all).toEqual([]);
+  });
+
+  it('collects blobs no Asset node references, and only old ones', async () => {
+    const shared = await assets.save({ ...meta, bytes: png });
+    await assets.save({ ...meta, projectId: 'p2', bytes: png });
+    const only2 = new TextEncoder().encode('only in p2');
+    const gone = await assets.save({ ...meta, projectId: 'p2', kind: 'document', mime: 'text/plain', bytes: only2 });
+    const stray = await assets.blobs.tempPath();
+    await writeFile(stray, 'half an upload');
+    await store.deleteProject('p2');
+
+    // Everything is younger than the minimum age: nothing goes.
+    const young = await assets.collectGarbage({ minAgeMs: 3_600_000 });
+    expect(young).toMatchObject({ scanned: 2, candidates: 0, deleted: 0, tempsRemoved: 0 });
+
+    const later = Date.now() + 10_000;
+    const r = await assets.collectGarbage({ minAgeMs: 1000, now: later });
+    expect(r).toMatchObject({ scanned: 2, candidates: 2, deleted: 1, bytesFreed: only2.length, tempsRemoved: 1 });
+    expect(await assets.blobs.stat(gone.sha256)).toBeUndefined();
+    expect(Buffer.from((await assets.load('p1', shared.id)).bytes).equals(Buffer.from(png))).toBe(true);
+    expect(await readdir(join(dir.path, 'assets', 'tmp'))).toEqual([]);
   });
 
   it('signs download and upload URLs on the base URL', () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BrainError, invalidInput } from '../errors.ts';
 
@@ -21,14 +21,16 @@ export interface AssetBlobStore {
   read(sha256: string): Promise<Uint8Array>;
   /** The blob, or the inclusive byte range of it; a missing blob is an `error` event of the stream. */
   stream(sha256: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
-  /** Undefined when absent. */
-  stat(sha256: string): Promise<{ bytes: number } | undefined>;
+  /** Undefined when absent. `modifiedMs`: when it was last written or re-put (garbage collection spares recent blobs). */
+  stat(sha256: string): Promise<{ bytes: number; modifiedMs: number } | undefined>;
   /** A fresh path for a temp file on the store's own file system (so `putFile` is a rename). */
   tempPath(): Promise<string>;
   /** Every stored sha256 (for garbage collection). */
   list(): AsyncIterable<string>;
   /** Deletes a blob; false when it was not there. */
   remove(sha256: string): Promise<boolean>;
+  /** Deletes temp files last written before `beforeMs` (left by crashed uploads); returns how many. */
+  removeStaleTemps(beforeMs: number): Promise<number>;
 }
 
 function checkSha(sha256: string): string {
@@ -82,7 +84,10 @@ export class LocalAssetBlobStore implements AssetBlobStore {
 
   async put(bytes: Uint8Array): Promise<{ sha256: string; bytes: number }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if ((await this.stat(sha256))?.bytes === bytes.byteLength) return { sha256, bytes: bytes.byteLength };
+    if ((await this.stat(sha256))?.bytes === bytes.byteLength) {
+      await this.#touch(sha256);
+      return { sha256, bytes: bytes.byteLength };
+    }
     const temp = await this.tempPath();
     try {
       const h = await open(temp, 'wx');
@@ -104,12 +109,23 @@ export class LocalAssetBlobStore implements AssetBlobStore {
     try {
       const existing = await this.stat(sha256);
       const incoming = await stat(tempPath);
-      if (existing?.bytes === incoming.size) return;
+      if (existing?.bytes === incoming.size) {
+        await this.#touch(sha256);
+        return;
+      }
       await fsyncPath(tempPath, 'r+');
       await this.#moveIn(tempPath, sha256);
     } finally {
       await rm(tempPath, { force: true });
     }
+  }
+
+  /** Marks a reused blob as fresh, so a garbage collection running meanwhile spares it until its node exists. */
+  async #touch(sha256: string): Promise<void> {
+    const now = new Date();
+    await utimes(this.pathOf(sha256), now, now).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
   }
 
   async #moveIn(temp: string, sha256: string): Promise<void> {
@@ -142,11 +158,11 @@ export class LocalAssetBlobStore implements AssetBlobStore {
     return createReadStream(path, range === undefined ? {} : { start: range.start, end: range.end });
   }
 
-  async stat(sha256: string): Promise<{ bytes: number } | undefined> {
+  async stat(sha256: string): Promise<{ bytes: number; modifiedMs: number } | undefined> {
     const path = this.pathOf(sha256);
     try {
       const s = await stat(path);
-      return s.isFile() ? { bytes: s.size } : undefined;
+      return s.isFile() ? { bytes: s.size, modifiedMs: s.mtimeMs } : undefined;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -167,6 +183,26 @@ export class LocalAssetBlobStore implements AssetBlobStore {
         if (SHA256_HEX.test(name) && name.startsWith(shard)) yield name;
       }
     }
+  }
+
+  async removeStaleTemps(beforeMs: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.#tmp);
+    } catch (err) {
+      if (isNotFound(err)) return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.#tmp, name);
+      const s = await stat(path).catch(() => undefined);
+      if (s?.isFile() && s.mtimeMs < beforeMs) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async remove(sha256: string): Promise<boolean> {

@@ -60,6 +60,17 @@ export interface AssetServiceOptions {
   logger: Logger;
 }
 
+export interface GarbageReport {
+  /** Blobs in the store. */
+  scanned: number;
+  /** Blobs old enough to be collected. */
+  candidates: number;
+  deleted: number;
+  bytesFreed: number;
+  tempsRemoved: number;
+  ms: number;
+}
+
 /** The node property holding the asset service's seal (see AssetSigner.seal). */
 const SEAL = 'storeSeal';
 
@@ -219,6 +230,71 @@ export class AssetService {
       throw invalidInput('maxBytes', `must be at most ${this.maxUploadBytes} on this brain (ASSET_MAX_UPLOAD_BYTES)`);
     const { token, exp } = this.signer.uploadToken(req, ttlS);
     return { url: `${this.#baseUrl()}/uploads/${token}`, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  /**
+   * Deletes the blobs no Asset node of any project references (deleted projects and nodes leave
+   * them behind), and temp files of crashed uploads. Only blobs untouched for `minAgeMs` are
+   * candidates, and each is checked again just before it goes: a save in flight refreshes its
+   * blob first, so it is never collected between its blob write and its node. Any failure to
+   * read a project's references stops the collection before anything is deleted.
+   */
+  async collectGarbage(opts: { minAgeMs: number; now?: number }): Promise<GarbageReport> {
+    const started = Date.now();
+    const cutoff = (opts.now ?? Date.now()) - opts.minAgeMs;
+    const candidates: string[] = [];
+    let scanned = 0;
+    for await (const sha256 of this.blobs.list()) {
+      scanned++;
+      const s = await this.blobs.stat(sha256);
+      if (s !== undefined && s.modifiedMs < cutoff) candidates.push(sha256);
+    }
+    const referenced = candidates.length === 0 ? new Set<string>() : await this.#referencedBlobs();
+    let deleted = 0;
+    let bytesFreed = 0;
+    for (const sha256 of candidates) {
+      if (referenced.has(sha256)) continue;
+      const s = await this.blobs.stat(sha256);
+      if (s === undefined || s.modifiedMs >= cutoff) continue;
+      if (await this.blobs.remove(sha256)) {
+        deleted++;
+        bytesFreed += s.bytes;
+      }
+    }
+    const tempsRemoved = await this.blobs.removeStaleTemps(cutoff);
+    const report = { scanned, candidates: candidates.length, deleted, bytesFreed, tempsRemoved, ms: Date.now() - started };
+    this.#logger.info(report, 'asset garbage collection');
+    return report;
+  }
+
+  /** Every sha256 an Asset node names, in every project (sealed or not: collection errs on the side of keeping). */
+  async #referencedBlobs(): Promise<Set<string>> {
+    const out = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.listProjects({ limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+      for (const project of page.projects) {
+        // Keyset pages by sha256: no skip limit, however many assets a project has.
+        let after = '';
+        for (;;) {
+          const rows = await this.#store.queryGraph(project.id, {
+            start: { label: 'Asset', where: [{ property: 'sha256', op: 'gt', value: after }] },
+            orderBy: { property: 'sha256', direction: 'asc' },
+            limit: 1000,
+          });
+          for (const [node] of rows) {
+            const sha = node?.properties.sha256;
+            if (typeof sha === 'string') {
+              out.add(sha);
+              after = sha;
+            }
+          }
+          if (rows.length < 1000) break;
+        }
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return out;
   }
 
   #assetOf(node: GraphNode): Asset {
