@@ -13,6 +13,16 @@ interface BoardRequest {
   headers: { authorization?: string | undefined; cookie?: string | undefined };
   query: unknown;
 }
+/** The parts of a reply the guard uses. */
+interface BoardReply {
+  header(name: string, value: string): unknown;
+  code(status: number): { send(body: unknown): unknown };
+}
+/** The parts of a reply the guard uses. */
+interface BoardReply {
+  header(name: string, value: string): unknown;
+  code(status: number): { send(body: unknown): unknown };
+}
 
 /** Where the dashboard is served. */
 export const BOARD_PATH = '/admin/queues';
@@ -42,12 +52,18 @@ function cookieToken(header: string | undefined): string | undefined {
  * clients on this machine. The dashboard can retry, promote and delete jobs, so it is never open.
  */
 export function boardGuard(token: string | undefined) {
-  return async (req: BoardRequest, reply: { header(name: string, value: string): unknown }): Promise<void> => {
+  return async (req: BoardRequest, reply: BoardReply): Promise<void> => {
+    // Answered here rather than thrown: bull-board's own error handler would turn a throw into a 500.
+    const refuse = async (e: AutomovieError) => {
+      await reply.code(e.status).send({ error: e.toWire() });
+    };
     if (token === undefined) {
       if (LOOPBACK.has(req.socket.remoteAddress ?? '')) return;
-      throw new AutomovieError(
-        'FORBIDDEN',
-        'The queue dashboard answers loopback clients only; set GPU_TASKS_BOARD_TOKEN to open it to others',
+      return refuse(
+        new AutomovieError(
+          'FORBIDDEN',
+          'The queue dashboard answers loopback clients only; set GPU_TASKS_BOARD_TOKEN to open it to others',
+        ),
       );
     }
     const auth = req.headers.authorization;
@@ -55,7 +71,9 @@ export function boardGuard(token: string | undefined) {
     const query = (req.query as Record<string, unknown> | undefined)?.access_token;
     const given = bearer ?? cookieToken(req.headers.cookie) ?? (typeof query === 'string' ? query : undefined);
     if (given === undefined || !same(given, token)) {
-      throw new AutomovieError('UNAUTHENTICATED', 'The queue dashboard needs its token (Authorization: Bearer, or ?access_token=)');
+      return refuse(
+        new AutomovieError('UNAUTHENTICATED', 'The queue dashboard needs its token (Authorization: Bearer, or ?access_token=)'),
+      );
     }
     if (typeof query === 'string' && bearer === undefined) {
       void reply.header('set-cookie', `${BOARD_COOKIE}=${encodeURIComponent(token)}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict`);
