@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { brainCatalog, EVENTS_STREAM, EventEnvelopeSchema } from '@automovie/contracts';
 import { McpClient } from '@automovie/mcp-ws';
@@ -131,6 +132,9 @@ describe('brain assets over HTTP and MCP', () => {
     await res.arrayBuffer();
     const again = await fetch(got.url, { headers: { 'if-none-match': `"${sha(mp4)}"` } });
     expect(again.status).toBe(304);
+    const head = await fetch(got.url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(mp4.length));
 
     // Findable by what it is called.
     const found = await alice.call(t.semantic_search, { projectId: p1, query: 'animatic mp4', k: 3, mode: 'keyword', labels: ['Asset'] });
@@ -252,6 +256,23 @@ describe('brain assets over HTTP and MCP', () => {
     expect(await blobFiles()).toEqual(before);
     expect(before.temps).toEqual([]);
     expect((await assetEvents()).length).toBe(nEvents);
+
+    // A client that goes away mid-upload leaves no temp file.
+    const cut = new URL((await video.call(t.create_asset_upload, { projectId: p1, kind: 'video', mime: 'video/mp4' })).url);
+    const req = request({
+      host: cut.hostname,
+      port: cut.port,
+      path: cut.pathname,
+      method: 'PUT',
+      headers: { 'content-length': mp4.length },
+    });
+    req.on('error', () => {});
+    req.write(mp4.subarray(0, 50_000));
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await blobFiles()).temps.length).toBe(1);
+    req.destroy();
+    for (let i = 0; i < 100 && (await blobFiles()).temps.length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await blobFiles()).toEqual(before);
 
     // The same URL still takes a valid upload: a refusal spends nothing.
     const fountain = await alice.call(t.create_asset_upload, {
