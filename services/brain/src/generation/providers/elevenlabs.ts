@@ -161,7 +161,9 @@ export class ElevenLabsBackend {
       if (typeof err.statusCode === 'number') {
         return httpError(NAME, err.statusCode, this.#scrub(upstreamMessage(err.body, `HTTP ${err.statusCode}`)), err.rawResponse?.headers);
       }
-      // No status: the request never got an answer (connection refused or reset).
+      // The SDK's own timeout aborts fetch with the string "timeout", which surfaces as the cause.
+      if (err.cause === 'timeout') return new ProviderError(NAME, 'timeout', 'elevenlabs: no response in time');
+      // No status otherwise: the request never got an answer (connection refused or reset).
       return new ProviderError(NAME, 'unavailable', 'elevenlabs: connection failed');
     }
     // The SDK's schema check of a 2xx body, or a body that is not JSON at all.

@@ -84,8 +84,8 @@ export function mediaCostUsd(price: MediaPrice, o: { width?: number; height?: nu
   const count = o.count ?? 1;
   switch (price.unit) {
     case 'megapixel':
-      // fal rounds up to whole megapixels per image.
-      return price.usd * Math.max(1, Math.ceil(((o.width ?? 1024) * (o.height ?? 1024)) / 1_000_000)) * count;
+      // fal's megapixel is 1024×1024 pixels, and a started one is billed whole.
+      return price.usd * Math.max(1, Math.ceil(((o.width ?? 1024) * (o.height ?? 1024)) / (1024 * 1024))) * count;
     case 'image':
     case 'request':
       return price.usd * count;
