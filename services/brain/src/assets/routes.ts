@@ -178,7 +178,7 @@ export function assetRoutes(ctx: BrainContext) {
             sha256: hash.digest('hex'),
             size,
           });
-          if (created) await recordCreated(ctx, principalOf(claims), asset);
+          if (created) await recordAssetCreated(ctx, principalOf(claims), asset, 'create_asset_upload');
           return reply.code(201).send({ asset });
         } finally {
           // Moved into the store by now on success (then a no-op); on any failure nothing half-written stays.
@@ -189,10 +189,10 @@ export function assetRoutes(ctx: BrainContext) {
   };
 }
 
-/** The audit entry and `asset.created` event of a new asset. */
-export async function recordCreated(ctx: BrainContext, principal: Principal, asset: Asset): Promise<void> {
+/** The audit entry and `asset.created` event of a new asset, made by `tool`. */
+export async function recordAssetCreated(ctx: BrainContext, principal: Principal, asset: Asset, tool: string): Promise<void> {
   await recordWrite(ctx, principal, {
-    tool: 'create_asset_upload',
+    tool,
     action: 'asset.created',
     projectId: asset.projectId,
     target: asset.id,
