@@ -149,6 +149,8 @@ export class TaskService {
         }
         return { task: await store.view(existing), deduplicated: true };
       }
+      // The key's earlier task was cancelled before it ran (its job removed): this is a new run, unmarked.
+      await store.redis.del(store.keys.cancel(id), store.keys.cancelled(id));
     }
     await events.publish(
       'task.queued',
@@ -261,6 +263,7 @@ export class TaskService {
     await store.redis.set(store.keys.cancel(taskId), '1', 'EX', this.#o.retention.ageS);
     const job = await store.job(taskId);
     if (job === undefined) return this.get(taskId);
+    await job.updateData({ ...job.data, cancelRequested: true }).catch(() => {});
     let removed = false;
     try {
       const state = await job.getState();

@@ -24,6 +24,8 @@ export interface TaskJobData {
   fingerprint?: string;
   /** Set by the submitter, to tell whether an add created the job or found it. */
   nonce: string;
+  /** Set by cancel_task; an attempt that starts with it set stops at once. */
+  cancelRequested?: boolean;
   /** The last attempt's error, written before the attempt fails. */
   lastError?: TaskError;
 }

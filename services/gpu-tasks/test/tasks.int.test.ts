@@ -65,7 +65,7 @@ describe('gpu-tasks: the noop kind end to end', () => {
   it('cancels a queued task and a running one; lists and counts tasks', async () => {
     svc = await startGpuTasks(testEnv(redis.url, { GPU_TASKS_CONCURRENCY_NOOP: '1' }));
     const running = await svc.client.call(submit_task, { projectId: 'p2', kind: 'noop', payload: { steps: 100, stepMs: 50 } });
-    const queued = await svc.client.call(submit_task, { projectId: 'p2', kind: 'noop', payload: { steps: 1 } });
+    const queued = await svc.client.call(submit_task, { projectId: 'p2', kind: 'noop', payload: { steps: 1 }, idempotencyKey: 'k-q' });
     await svc.client.call(get_task, { taskId: running.task.id, waitMs: 0 });
     // Wait until the first is running (the second then waits behind it at concurrency 1).
     for (let i = 0; i < 100; i++) {
@@ -85,6 +85,16 @@ describe('gpu-tasks: the noop kind end to end', () => {
     const again = await svc.client.call(cancel_task, { taskId: running.task.id });
     expect(again.task.state).toBe('cancelled');
 
+    // The key of a task cancelled before it ran can be used again: a new run, not the cancelled one.
+    const rerun = await svc.client.call(submit_task, {
+      projectId: 'p2',
+      kind: 'noop',
+      payload: { steps: 1 },
+      idempotencyKey: 'k-q',
+      waitMs: 5000,
+    });
+    expect(rerun).toMatchObject({ deduplicated: false, task: { id: queued.task.id, state: 'completed' } });
+
     const done = await svc.client.call(submit_task, { projectId: 'p2', kind: 'noop', payload: {}, waitMs: 5000 });
     const notCancellable = await svc.client.call(cancel_task, { taskId: done.task.id }).catch((e) => e);
     expect(notCancellable.code).toBe('GPU_TASKS_NOT_CANCELLABLE');
@@ -92,10 +102,10 @@ describe('gpu-tasks: the noop kind end to end', () => {
     const all = await svc.client.call(list_tasks, { projectId: 'p2' });
     expect(all.tasks.map((t) => t.id)).toEqual([done.task.id, queued.task.id, running.task.id]);
     const cancelled = await svc.client.call(list_tasks, { projectId: 'p2', state: 'cancelled' });
-    expect(cancelled.tasks).toHaveLength(2);
+    expect(cancelled.tasks.map((t) => t.id)).toEqual([running.task.id]);
     expect((await svc.client.call(list_tasks, { projectId: 'p2', kind: 'render_frames' })).tasks).toEqual([]);
     const stats = await svc.client.call(queue_stats, {});
     const noop = stats.kinds.find((k) => k.kind === 'noop');
-    expect(noop).toMatchObject({ completed: 1, concurrency: 1, active: 0 });
+    expect(noop).toMatchObject({ completed: 2, concurrency: 1, active: 0 });
   });
 });
