@@ -59,6 +59,24 @@ export {
   moderate_content,
   upsert_prompt_template,
 } from './catalogs/brain-generation.ts';
+export {
+  type CharacterPatch,
+  CharacterPatchSchema,
+  type CharacterRelationship,
+  CharacterRelationshipSchema,
+  type CharacterView,
+  CharacterViewSchema,
+  type Contradiction,
+  type ContradictionKind,
+  ContradictionKindSchema,
+  ContradictionSchema,
+  cast_characters,
+  characterCatalog,
+  check_consistency,
+  get_bible,
+  relate_characters,
+  update_character,
+} from './catalogs/character.ts';
 export { commonTools, whoami } from './catalogs/common.ts';
 export {
   cancel_task,
@@ -107,6 +125,25 @@ export {
   StepStateSchema,
   start_run,
 } from './catalogs/orchestrator.ts';
+export {
+  DEFAULT_STYLE_PRESET,
+  get_shot_list,
+  list_style_presets,
+  plan_shots,
+  regenerate_frame,
+  render_storyboard,
+  type ShotPatch,
+  ShotPatchSchema,
+  type ShotView,
+  ShotViewSchema,
+  STYLE_PRESETS,
+  type StylePreset,
+  type StylePresetName,
+  StylePresetNameSchema,
+  StylePresetSchema,
+  update_shot,
+  visualCatalog,
+} from './catalogs/visual.ts';
 export {
   AutomovieError,
   type AutomovieErrorOptions,

@@ -1,7 +1,9 @@
 import type { Catalog } from '../tool.ts';
 import { brainCatalog } from './brain.ts';
+import { characterCatalog } from './character.ts';
 import { gpuTasksCatalog } from './gpu-tasks.ts';
 import { orchestratorCatalog } from './orchestrator.ts';
+import { visualCatalog } from './visual.ts';
 
 /** Every service catalog, for docs generation and the CLI. */
-export const catalogs: readonly Catalog[] = [brainCatalog, gpuTasksCatalog, orchestratorCatalog];
+export const catalogs: readonly Catalog[] = [brainCatalog, gpuTasksCatalog, orchestratorCatalog, characterCatalog, visualCatalog];
