@@ -117,15 +117,46 @@ describe('startFleet', () => {
     expect(readFileSync(join(dir.path, 'logs', 'brain.log'), 'utf8')).toContain('"msg":"stopped"');
   });
 
+  it('starts the services that need redis (orchestrator, gpu-tasks) on the fleet redis, ready, and stops them', async () => {
+    const [orchestratorPort, tasksPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+    fleet = await startFleet({
+      repoRoot: REPO_ROOT,
+      dataDir: dir.path,
+      services: ['orchestrator', 'gpu-tasks'],
+      ports: { orchestrator: orchestratorPort, 'gpu-tasks': tasksPort },
+      redisPort,
+      env,
+    });
+    const f = fleet;
+    expect(f.services.map((s) => s.name)).toEqual(['orchestrator', 'gpu-tasks']);
+    for (const s of f.services) {
+      expect(await isReady(s.url), s.name).toBe(true);
+      expect(environOf(s.pid), s.name).toMatchObject({ REDIS_URL: f.redisUrl, AUTOMOVIE_DATA_DIR: join(dir.path, s.name) });
+      const token = await new TokenAuthority(f.secret).mint({ service: 'cli', scopes: [`${s.name}:whoami`] });
+      const client = new McpClient({ url: s.mcpUrl, token });
+      expect(await client.call(whoami, {})).toMatchObject({ service: s.name });
+      await client.close();
+    }
+    const pids = f.services.map((s) => s.pid);
+    await f.stop();
+    for (const pid of [...pids, f.redisPid]) expect(alive(pid)).toBe(false);
+    expect(readFileSync(join(dir.path, 'logs', 'orchestrator.log'), 'utf8')).toContain('"msg":"stopped"');
+  });
+
   it('refuses a port in use, naming the service and the port, before starting anything', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
     const redisPort = await freePort();
     try {
-      const err = await startFleet({ repoRoot: REPO_ROOT, dataDir: dir.path, ports: { brain: port }, redisPort, env }).catch(
-        (e: unknown) => e,
-      );
+      const err = await startFleet({
+        repoRoot: REPO_ROOT,
+        dataDir: dir.path,
+        services: ['brain'],
+        ports: { brain: port },
+        redisPort,
+        env,
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CliError);
       expect((err as CliError).code).toBe('CLI_PORT_IN_USE');
       expect((err as CliError).message).toContain(`Cannot start brain (port ${port}): port already in use`);
@@ -141,6 +172,7 @@ describe('startFleet', () => {
     const err = await startFleet({
       repoRoot: REPO_ROOT,
       dataDir: dir.path,
+      services: ['brain'],
       ports: { brain: brainPort },
       redisPort,
       env,
@@ -169,7 +201,7 @@ describe('demo', () => {
       io,
       '  A lighthouse keeper befriends a storm ',
       {},
-      { repoRoot: REPO_ROOT, dataDir: join(dir.path, 'data'), ports: { brain: brainPort }, redisPort },
+      { repoRoot: REPO_ROOT, dataDir: join(dir.path, 'data'), services: ['brain'], ports: { brain: brainPort }, redisPort },
     );
     expect(reportPath).toMatch(new RegExp(`^${dir.path}/out/\\d{8}-\\d{6}-a-lighthouse-keeper-befriends-a-storm/fleet\\.json$`));
     expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toEqual(report);
@@ -202,10 +234,15 @@ describe('demo', () => {
   it('reuses a fleet that is already up and ready, and leaves it running', async () => {
     const [brainPort, redisPort] = [await freePort(), await freePort()];
     const dataDir = join(dir.path, 'data');
-    const fleet = await startFleet({ repoRoot: REPO_ROOT, dataDir, ports: { brain: brainPort }, redisPort, env: {} });
+    const fleet = await startFleet({ repoRoot: REPO_ROOT, dataDir, services: ['brain'], ports: { brain: brainPort }, redisPort, env: {} });
     try {
       const io = memoryIo({ env: {}, cwd: dir.path });
-      const { report } = await runDemo(io, 'a storm', { out: 'here' }, { repoRoot: REPO_ROOT, dataDir, ports: { brain: brainPort } });
+      const { report } = await runDemo(
+        io,
+        'a storm',
+        { out: 'here' },
+        { repoRoot: REPO_ROOT, dataDir, services: ['brain'], ports: { brain: brainPort } },
+      );
       expect(io.err()).toContain('a fleet is already up and ready (brain): using it');
       expect(io.err()).not.toContain('starting');
       expect(report.fleet).toMatchObject({ startedByDemo: false, redisUrl: fleet.redisUrl });
@@ -228,7 +265,7 @@ describe('up', () => {
   async function upAndRunning(): Promise<{ io: ReturnType<typeof memoryIo>; done: Promise<void>; pids: number[] }> {
     const [brainPort, redisPort] = [await freePort(), await freePort()];
     const io = memoryIo({ env: {}, cwd: dir.path });
-    const done = runUp(io, {}, { repoRoot: REPO_ROOT, dataDir: dir.path, ports: { brain: brainPort }, redisPort });
+    const done = runUp(io, { services: 'brain' }, { repoRoot: REPO_ROOT, dataDir: dir.path, ports: { brain: brainPort }, redisPort });
     const deadline = Date.now() + 20_000;
     while (!io.err().includes('The fleet is up') && Date.now() < deadline) {
       await Promise.race([done, new Promise((r) => setTimeout(r, 50))]);
