@@ -94,7 +94,12 @@ export const TimeOfDaySchema = z.enum(['DAY', 'NIGHT', 'DAWN', 'DUSK', 'MORNING'
 export type TimeOfDay = z.infer<typeof TimeOfDaySchema>;
 
 export const SceneElementSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('action'), text: longText }),
+  z.object({
+    type: z.literal('action'),
+    text: longText,
+    /** Final Draft paragraph type kept for FDX round trips (`Shot`, `General`); plain action when absent. */
+    fdxType: z.enum(['Shot', 'General']).optional(),
+  }),
   z.object({
     type: z.literal('dialogue'),
     character: name.describe('The speaker as written in the script (upper case in Fountain).'),
@@ -103,9 +108,18 @@ export const SceneElementSchema = z.discriminatedUnion('type', [
     extension: z.enum(['V.O.', 'O.S.', "CONT'D", 'O.C.']).optional(),
     /** Spoken at the same time as the previous dialogue (dual dialogue). */
     dual: z.boolean().optional(),
+    /** Further parenthesised parts of the cue as written, besides `extension`: `(ON PHONE)`, `(CONT'D)`. */
+    cueExtras: z.string().min(1).max(120).optional(),
   }),
   z.object({ type: z.literal('transition'), text: z.string().min(1).max(100) }),
-  z.object({ type: z.literal('note'), text: z.string().min(1).max(5000) }),
+  z.object({
+    type: z.literal('note'),
+    text: z.string().min(1).max(5000),
+    /** What the note was in the source: a `[[note]]` (default), a `#` section, a `=` synopsis or `/* boneyard *\/` text. */
+    kind: z.enum(['note', 'section', 'synopsis', 'boneyard']).optional(),
+    /** Depth of a section (`#` = 1, `##` = 2…). */
+    depth: z.number().int().min(1).max(6).optional(),
+  }),
   z.object({ type: z.literal('lyric'), text: z.string().min(1).max(5000) }),
   z.object({ type: z.literal('centered'), text: z.string().min(1).max(5000) }),
   z.object({ type: z.literal('page_break') }),
@@ -115,6 +129,8 @@ export type SceneElement = z.infer<typeof SceneElementSchema>;
 export const ScreenplaySceneSchema = z.object({
   number: z.number().int().min(1),
   heading: z.string().min(1).max(300).describe('The full slug line: "INT. KITCHEN - NIGHT".'),
+  /** The scene number as the script wrote it (`#12A#` in Fountain, `Number` in FDX), when it had one. */
+  numberLabel: z.string().min(1).max(20).optional(),
   intExt: IntExtSchema,
   location: name,
   timeOfDay: TimeOfDaySchema,
@@ -127,6 +143,8 @@ export type ScreenplayScene = z.infer<typeof ScreenplaySceneSchema>;
 export const ScreenplaySchema = z.object({
   title: z.string().min(1).max(200),
   titlePage: z.record(z.string().min(1).max(40), z.string().max(2000)).default({}),
+  /** What comes before the first scene heading (`FADE IN:`, sections, an opening note), in order. */
+  preamble: z.array(SceneElementSchema).max(2000).optional(),
   scenes: z.array(ScreenplaySceneSchema).min(1).max(500),
 });
 export type Screenplay = z.infer<typeof ScreenplaySchema>;
