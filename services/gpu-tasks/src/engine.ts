@@ -30,6 +30,8 @@ export interface TaskServiceOptions {
   connection: Redis;
   attempts: (kind: TaskKind) => number;
   retention: { ageS: number; count: number };
+  /** Kinds this build has a worker for; others are refused at submit rather than left queued forever. */
+  runnableKinds: ReadonlySet<TaskKind>;
   /** This replica's worker concurrency per kind (0 when it runs none), reported by stats. */
   concurrency: (kind: TaskKind) => number;
 }
@@ -89,6 +91,16 @@ export class TaskService {
   /** Validates and queues a task; the same (project, kind, idempotency key) returns the existing task. */
   async submit(req: SubmitRequest, principal: Principal): Promise<{ task: Task; deduplicated: boolean }> {
     const { store, events } = this.#o;
+    if (!this.#o.runnableKinds.has(req.kind)) {
+      throw new GpuTasksError(
+        'GPU_TASKS_KIND_UNAVAILABLE',
+        `Tasks of kind ${req.kind} cannot run yet: this build of gpu-tasks has no worker for it`,
+        {
+          kind: req.kind,
+          runnable: [...this.#o.runnableKinds],
+        },
+      );
+    }
     const bytes = Buffer.byteLength(JSON.stringify(req.payload));
     if (bytes > MAX_TASK_PAYLOAD_BYTES) {
       throw new GpuTasksError(

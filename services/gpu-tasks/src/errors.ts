@@ -13,6 +13,7 @@ export const GpuTasksErrorCodes = {
   GPU_TASKS_NOT_DEAD: { status: 409, retryable: false },
   GPU_TASKS_CANCELLED: { status: 409, retryable: false },
   GPU_TASKS_STALLED: { status: 500, retryable: false },
+  GPU_TASKS_KIND_UNAVAILABLE: { status: 501, retryable: false },
   GPU_TASKS_QUEUE_UNAVAILABLE: { status: 503, retryable: true },
 } as const;
 export type GpuTasksErrorCode = keyof typeof GpuTasksErrorCodes;

@@ -40,7 +40,9 @@ export async function buildServer(config: GpuTasksConfig, opts: BuildOptions = {
   });
   const retention = { ageS: config.GPU_TASKS_RETENTION_S, count: config.GPU_TASKS_RETENTION_COUNT };
   const concurrency = (kind: TaskKind) => (config.WORKERS_ENABLED ? concurrencyOf(config, kind) : 0);
+  const handlers = taskHandlers({ itemParallelism: config.GPU_TASKS_ITEM_PARALLELISM });
   const tasks = new TaskService({
+    runnableKinds: new Set(Object.keys(handlers) as TaskKind[]),
     store,
     events,
     logger,
@@ -54,7 +56,7 @@ export async function buildServer(config: GpuTasksConfig, opts: BuildOptions = {
     ? new WorkerPool({
         store,
         connection: redis,
-        handlers: taskHandlers({ itemParallelism: config.GPU_TASKS_ITEM_PARALLELISM }),
+        handlers,
         concurrency,
         clients,
         events,
