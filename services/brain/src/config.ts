@@ -2,6 +2,7 @@ import { FLEET } from '@automovie/contracts';
 import { baseConfigSchema, loadConfig } from '@automovie/service-kit';
 import { z } from 'zod';
 import type { EmbeddingConfig } from './embeddings/index.ts';
+import { generationConfigShape } from './generation/config.ts';
 
 const optionalInt = z.coerce.number().int().positive().optional();
 const optionalText = z.string().min(1).optional();
@@ -10,6 +11,8 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 export const brainConfigSchema = baseConfigSchema
   .extend({
     PORT: baseConfigSchema.shape.PORT.default(FLEET.brain.port),
+    // The generation gateway's chains, deadlines, retries, breakers, rate limits, cache and prices (generation/config.ts).
+    ...generationConfigShape,
     /** Where domain events go (a Redis Stream). Unset: events are not published (logged once at start). */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     /** `embedded` (SQLite + HNSW in AUTOMOVIE_DATA_DIR; default) or `neo4j`. */

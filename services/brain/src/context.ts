@@ -5,6 +5,7 @@ import type { AssetService } from './assets/service.ts';
 import type { AuditLog } from './audit.ts';
 import { authorize, type ProjectAccess } from './authz.ts';
 import type { EmbeddingService } from './embeddings/index.ts';
+import type { Generation } from './generation/index.ts';
 import type { GraphStore } from './graph/store.ts';
 
 /** What every brain tool works with. */
@@ -14,6 +15,8 @@ export interface BrainContext {
   audit: AuditLog;
   /** Asset blobs, Asset nodes and their signed URLs. */
   assets: AssetService;
+  /** The generation gateway: provider chains, cache, budgets, metering, templates. */
+  generation: Generation;
   /** Undefined when REDIS_URL is not configured. */
   events: EventPublisher | undefined;
   logger: Logger;

@@ -53,6 +53,22 @@ export const BrainErrorCodes = {
   BRAIN_UPLOAD_TYPE_MISMATCH: { status: 415, retryable: false },
   /** A Range header that cannot be served for this asset. */
   BRAIN_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
+  // The generation gateway (src/generation).
+  /** The call's cost estimate would take the project over its budgetUsd; nothing was spent. */
+  BRAIN_BUDGET_EXCEEDED: { status: 402, retryable: false },
+  /** Every provider of the chain failed; `data.failures` lists each one's failure. */
+  BRAIN_PROVIDER_FAILED: { status: 502, retryable: true },
+  /** No configured provider serves the kind, or the requested provider/model is not one of the chain. */
+  BRAIN_NO_PROVIDER: { status: 400, retryable: false },
+  BRAIN_TEMPLATE_NOT_FOUND: { status: 404, retryable: false },
+  /** A template's variables are missing, unknown, or fail their schema; or a body names an undeclared variable. */
+  BRAIN_TEMPLATE_VARIABLES: { status: 400, retryable: false },
+  /** The answer failed its JSON Schema twice (the second time with the validation error in the conversation). */
+  BRAIN_OUTPUT_SCHEMA: { status: 502, retryable: false },
+  /** A JSON Schema given for structured output (or a template variable) is not a valid schema. */
+  BRAIN_INVALID_SCHEMA: { status: 400, retryable: false },
+  /** An input asset exists but is of the wrong kind (audio where an image is needed…). */
+  BRAIN_ASSET_KIND: { status: 400, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 export type BrainErrorCode = keyof typeof BrainErrorCodes;
 

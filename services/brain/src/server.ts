@@ -10,6 +10,8 @@ import { AuditLog } from './audit.ts';
 import { type BrainConfig, embeddingConfig } from './config.ts';
 import type { BrainContext } from './context.ts';
 import { EmbeddingService } from './embeddings/index.ts';
+import type { Provider } from './generation/provider.ts';
+import { setupGeneration } from './generation/setup.ts';
 import { openEmbeddedGraphStore } from './graph/embedded.ts';
 import type { GraphStore } from './graph/store.ts';
 import { brainTools } from './tools/index.ts';
@@ -55,8 +57,15 @@ function publicBaseUrl(config: BrainConfig, app: () => HttpApp | undefined): str
   return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
 }
 
+export interface BuildOptions {
+  /** Default: the fleet's logger at LOG_LEVEL. */
+  logger?: Logger;
+  /** Generation providers besides the configured ones (benchmarks, tests). Default none. */
+  providers?: readonly Provider[];
+}
+
 /** Builds the brain: the knowledge graph, embeddings and search, behind MCP. */
-export async function buildServer(config: BrainConfig, opts: { logger?: Logger } = {}): Promise<Service> {
+export async function buildServer(config: BrainConfig, opts: BuildOptions = {}): Promise<Service> {
   // The fleet's logger (secrets redacted), made here rather than by buildService because the store and the embeddings log too.
   const logger = opts.logger ?? createLogger({ service: brainCatalog.service, version: BRAIN_VERSION, level: config.LOG_LEVEL });
   const embeddings = new EmbeddingService(embeddingConfig(config), { logger });
@@ -74,7 +83,15 @@ export async function buildServer(config: BrainConfig, opts: { logger?: Logger }
     maxUploadBytes: config.ASSET_MAX_UPLOAD_BYTES,
     logger,
   });
-  const ctx: BrainContext = { store, embeddings, audit, assets, events, logger };
+  const generation = setupGeneration(config, {
+    store,
+    assets,
+    audit,
+    events,
+    logger,
+    ...(opts.providers ? { extraProviders: opts.providers } : {}),
+  });
+  const ctx: BrainContext = { store, embeddings, audit, assets, generation, events, logger };
 
   // Orphan blobs (of deleted projects and nodes) are collected in the background; one run at a time.
   let gcRunning = false;
@@ -112,6 +129,7 @@ export async function buildServer(config: BrainConfig, opts: { logger?: Logger }
       clearInterval(gcTimer);
       await store.close();
       audit.close();
+      generation.close();
       await events?.close();
     },
   });

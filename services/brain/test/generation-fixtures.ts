@@ -5,7 +5,7 @@ import { type TempDir, tempDir } from '@automovie/testing';
 import { pino } from 'pino';
 import { AuditLog } from '../src/audit.ts';
 import { GenerationDb } from '../src/generation/db.ts';
-import { type AssetSink, Gateway, type GatewayDeps } from '../src/generation/gateway.ts';
+import { type AnswerCall, type AssetSink, Gateway, type GatewayDeps } from '../src/generation/gateway.ts';
 import {
   type MediaResult,
   type Provider,
@@ -198,13 +198,13 @@ export async function gatewayFixture(
 }
 
 /** A text call of the fixture's project. */
-export function textCall(projectId: string, content: string, extra: Partial<Parameters<Gateway['answer']>[0]> = {}) {
+export function textCall(projectId: string, content: string, extra: Partial<AnswerCall<'text'>> = {}): AnswerCall<'text'> {
   return {
-    kind: 'text' as const,
+    kind: 'text',
     tool: 'generate_text',
     projectId,
     principal: svc,
-    request: { messages: [{ role: 'user' as const, content }] },
+    request: { messages: [{ role: 'user', content }] },
     inputs: { messages: [{ role: 'user', content }] },
     signal: new AbortController().signal,
     ...extra,
@@ -212,3 +212,28 @@ export function textCall(projectId: string, content: string, extra: Partial<Para
 }
 
 export type { ProviderResults };
+
+/** A vision provider that "describes" an image by its size and hash, for the describe_image path. */
+export class HashVisionProvider implements Provider<'vision'> {
+  readonly kind = 'vision' as const;
+  readonly name = 'hash-vision';
+  readonly offline = true;
+  readonly models = ['hash-1'];
+  readonly defaultModel = 'hash-1';
+  calls = 0;
+  estimateCostUsd(): number {
+    return 0;
+  }
+  costUsd(): number {
+    return 0;
+  }
+  async run(req: ProviderRequests['vision']): Promise<TextResult> {
+    this.calls++;
+    const sha = createHash('sha256').update(req.image.bytes).digest('hex').slice(0, 12);
+    return {
+      text: `An image of ${req.image.bytes.length} bytes (${sha})${req.question ? ` — asked: ${req.question}` : ''}`,
+      inputTokens: 0,
+      outputTokens: 0,
+    };
+  }
+}

@@ -98,8 +98,8 @@ export const generationConfigShape = {
     .optional(),
 };
 
-type GenerationConfigShape = typeof generationConfigShape;
-export type GenerationConfig = { [K in keyof GenerationConfigShape]: z.output<GenerationConfigShape[K]> };
+const generationConfigSchema = z.object(generationConfigShape);
+export type GenerationConfig = z.output<typeof generationConfigSchema>;
 
 /** The chain order configured for a kind, if any. */
 export function chainOrderOf(c: GenerationConfig, kind: ProviderKind): string[] | undefined {

@@ -197,10 +197,11 @@ export class Gateway {
   /** An image, video, speech, music, sound-effect or 3D call: the output is stored as an Asset of the project. */
   async media<K extends MediaKind>(call: GenerationCall<K>): Promise<MediaOutcome> {
     const r = await this.#execute(call, async (state, budget, seed) => {
-      const routed = await this.#route<K, MediaPayload & { asset: Asset }>(call, call.request, seed, budget, state, {
+      const routed = await this.#route<K, MediaPayload & { asset: Asset; created: boolean }>(call, call.request, seed, budget, state, {
         restore: (payload) => this.#restoreAsset(call.projectId, payload as MediaPayload),
         commit: async (result, c, costUsd) => {
           const m = result as MediaResult;
+          const before = new Date().toISOString();
           const asset = await this.#d.assets.save({
             projectId: call.projectId,
             kind: ASSET_KIND_OF[call.kind],
@@ -221,11 +222,13 @@ export class Gateway {
             ...(m.durationS === undefined ? {} : { durationS: m.durationS }),
             ...(m.timings === undefined ? {} : { timings: m.timings }),
           };
-          return { value: { ...payload, asset }, payload };
+          // The store answers an existing asset for content the project already has: that is not a new asset.
+          return { value: { ...payload, asset, created: asset.createdAt >= before }, payload };
         },
       });
       if (routed === undefined) throw new Error('media results are never refused');
-      return { value: routed.value, output: { assetId: routed.value.asset.id }, assetId: routed.value.asset.id };
+      const { asset, created } = routed.value;
+      return { value: routed.value, output: { assetId: asset.id }, assetId: asset.id, ...(created ? { newAsset: asset } : {}) };
     });
     const { asset, durationS, timings } = r.result;
     return { ...r, asset, ...(durationS === undefined ? {} : { durationS }), ...(timings === undefined ? {} : { timings }) };
@@ -234,7 +237,11 @@ export class Gateway {
   /** Budget, seed, recording and the failure report around one call. */
   async #execute<K extends ProviderKind, T>(
     call: GenerationCall<K>,
-    body: (state: CallState, budgetUsd: number | undefined, seed: number) => Promise<{ value: T; output: unknown; assetId?: string }>,
+    body: (
+      state: CallState,
+      budgetUsd: number | undefined,
+      seed: number,
+    ) => Promise<{ value: T; output: unknown; assetId?: string; newAsset?: Asset }>,
   ): Promise<Outcome & { result: T }> {
     const started = performance.now();
     const executionId = `exec-${newId()}`;
@@ -243,7 +250,7 @@ export class Gateway {
     const state: CallState = { attempts: 0, costUsd: 0, failures: [], hit: false };
     let cached = false;
     try {
-      const { value, output, assetId } = await body(state, project.budgetUsd, seed);
+      const { value, output, assetId, newAsset } = await body(state, project.budgetUsd, seed);
       cached = state.hit;
       const last = state.last as Candidate<ProviderKind>;
       const outcome: Outcome = {
@@ -256,7 +263,12 @@ export class Gateway {
         attempts: state.attempts,
         seed,
       };
-      await this.#record(call, outcome, { status: cached ? 'cached' : 'succeeded', output, ...(assetId ? { assetId } : {}) });
+      await this.#record(call, outcome, {
+        status: cached ? 'cached' : 'succeeded',
+        output,
+        ...(assetId ? { assetId } : {}),
+        ...(newAsset ? { newAsset } : {}),
+      });
       return { ...outcome, result: value };
     } catch (err) {
       const last = state.last;
@@ -377,10 +389,11 @@ export class Gateway {
   }
 
   /** The cached asset in this project: the same one, or a copy of another project's (same bytes, no cost). */
-  async #restoreAsset(projectId: string, p: MediaPayload): Promise<(MediaPayload & { asset: Asset }) | undefined> {
+  async #restoreAsset(projectId: string, p: MediaPayload): Promise<(MediaPayload & { asset: Asset; created: boolean }) | undefined> {
     try {
-      if (p.projectId === projectId) return { ...p, asset: await this.#d.assets.get(projectId, p.assetId) };
+      if (p.projectId === projectId) return { ...p, asset: await this.#d.assets.get(projectId, p.assetId), created: false };
       const { asset, bytes } = await this.#d.assets.load(p.projectId, p.assetId);
+      const before = new Date().toISOString();
       const copy = await this.#d.assets.save({
         projectId,
         kind: asset.kind,
@@ -395,7 +408,7 @@ export class Gateway {
         ...(asset.height === undefined ? {} : { height: asset.height }),
         ...(asset.durationS === undefined ? {} : { durationS: asset.durationS }),
       });
-      return { ...p, projectId, assetId: copy.id, asset: copy };
+      return { ...p, projectId, assetId: copy.id, asset: copy, created: copy.createdAt >= before };
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'BRAIN_ASSET_NOT_FOUND' || code === 'BRAIN_ASSET_BLOB_MISSING' || code === 'BRAIN_PROJECT_NOT_FOUND') return undefined;
@@ -444,7 +457,14 @@ export class Gateway {
   async #record(
     call: GenerationCall<ProviderKind>,
     o: Outcome,
-    r: { status: 'succeeded' | 'failed' | 'cached'; output?: unknown; assetId?: string; error?: { code: string; message: string } },
+    r: {
+      status: 'succeeded' | 'failed' | 'cached';
+      output?: unknown;
+      assetId?: string;
+      /** Set when this call stored content the project did not have. */
+      newAsset?: Asset;
+      error?: { code: string; message: string };
+    },
   ): Promise<void> {
     const { projectId, kind, tool } = call;
     const logger = call.logger ?? this.#d.logger;
@@ -491,7 +511,7 @@ export class Gateway {
       });
       if (r.assetId) {
         await this.#d.store.createRelationship(projectId, { type: 'RENDERED_AS', from: o.executionId, to: r.assetId });
-        for (const source of new Set(call.derivedFrom ?? [])) {
+        for (const source of r.newAsset ? new Set(call.derivedFrom ?? []) : []) {
           if (source !== r.assetId)
             await this.#d.store.createRelationship(projectId, { type: 'DERIVED_FROM', from: r.assetId, to: source });
         }
@@ -511,10 +531,12 @@ export class Gateway {
       );
       return;
     }
-    if (r.assetId && r.status === 'succeeded') {
+    const a = r.newAsset;
+    if (a !== undefined) {
+      this.#d.audit?.append(call.principal, tool, 'asset.created', projectId, a.id);
       await this.#d.events?.publish(
         'asset.created',
-        { id: r.assetId, kind: ASSET_KIND_OF[kind as MediaKind], provider: o.provider, executionId: o.executionId },
+        { id: a.id, kind: a.kind, mime: a.mime, bytes: a.bytes, sha256: a.sha256, provider: a.provider },
         meta,
       );
     }
