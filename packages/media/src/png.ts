@@ -116,7 +116,7 @@ function latin1Bytes(text: string, what: string): Uint8Array {
 
 /**
  * Returns a copy of `png` with tEXt chunks added right after IHDR. Keywords are 1–79 Latin-1
- * characters; text must be Latin-1 (escape anything else, e.g. JSON with `\uXXXX`).
+ * characters; text must be Latin-1 (escape anything else, e.g. JSON with `\u00e9` escapes).
  */
 export function writePngText(png: Uint8Array, entries: Record<string, string>): Uint8Array {
   const first = chunks(png).next();

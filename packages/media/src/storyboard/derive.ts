@@ -67,7 +67,11 @@ const NOT_NAMES = new Set(
   `a an the and or but of in on at to for with from by as into onto over under after before then when while int ext day night dawn dusk
   morning evening later continuous close up wide medium full shot extreme insert pov angle high low overhead dutch camera cut fade
   she he they we i you it his her their our its this that these those there here meanwhile suddenly slowly quickly interior exterior
-  establishing tracking pan tilt push pull dolly zoom scene frame storyboard two over shoulder ecu cu ms ws ls mcu ots fs`
+  establishing tracking pan tilt push pull dolly zoom scene frame storyboard two over shoulder ecu cu ms ws ls mcu ots fs
+  slow slowly fast quick quickly now later back another inside outside everyone nobody someone something nothing all both
+  one three yes no maybe still only just even also again soon finally behind beside between above below through across
+  pov view shot shots angle angles static handheld steadicam crane aerial track tracking rack focus sound music silence
+  sunrise sunset noon midnight today tonight tomorrow yesterday what who why how where`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -134,8 +138,11 @@ function names(prompt: string): string[] {
 function locationName(prompt: string, elements: readonly string[]): string {
   const slug = /\b(?:INT|EXT|I\/E|INT\/EXT)\.?\s+([^-–—.\n]{2,60})/.exec(prompt);
   if (slug?.[1]) return slug[1].trim();
-  const place = /\b(?:in|at|inside|outside|on) (?:the|a|an|her|his|their) ([a-z]+(?: [a-z]+)?)/i.exec(prompt);
-  if (place?.[1]) return place[1].trim();
+  const place = /\b(?:in|at|inside|outside|on) (?:the|a|an|her|his|their) ([a-z]+)(?: ([a-z]+))?/i.exec(prompt);
+  if (place?.[1]) {
+    const second = place[2] && !NOT_NAMES.has(place[2].toLowerCase()) ? ` ${place[2]}` : '';
+    return `${place[1]}${second}`;
+  }
   return elements[0] ?? 'set';
 }
 
