@@ -357,7 +357,10 @@ function designVoices(cast: CastMember[], ages: number[], rng: Rng): VoiceSpec[]
   return cast.map((m, i) => {
     const age = ages[i]!;
     const g = m.gender;
-    const variant = pools[g].shift() ?? `${g === 'female' ? 'f' : g === 'male' ? 'm' : 'klatt'}${i + 1}`;
+    // Grandparent voices only for the old.
+    const at = pools[g].findIndex((v) => age > 60 || !/^grand/.test(v));
+    const variant =
+      (at >= 0 ? pools[g].splice(at, 1)[0] : pools[g].shift()) ?? `${g === 'female' ? 'f' : g === 'male' ? 'm' : 'klatt'}${i + 1}`;
     const [lo, hi] = g === 'female' ? [52, 82] : g === 'male' ? [22, 50] : [38, 64];
     const youth = age < 18 ? 12 : age > 60 ? -6 : 0;
     const pitch = spread(rng.int(lo, hi) + youth, usedPitch, 5, 0, 99);

@@ -299,6 +299,19 @@ export function toSecondPerson(text: string, hero: string): string {
     .replace(/\b(?:her|his) (?=[a-z])/g, 'your ');
 }
 
+/** Turns a phrase about the speaker into the speaker's own words: "Luca has been" → "I have been". */
+export function asSpeaker(text: string, speaker: string): string {
+  return text
+    .replace(new RegExp(`\\b${speaker} has\\b`, 'g'), 'I have')
+    .replace(new RegExp(`\\b${speaker} is\\b`, 'g'), 'I am')
+    .replace(new RegExp(`\\b${speaker} was\\b`, 'g'), 'I was')
+    .replace(new RegExp(`\\b${speaker}'s\\b`, 'g'), 'my')
+    .replace(new RegExp(`\\b${speaker}(?: [A-Z][a-z]+)?\\b`, 'g'), 'I')
+    .replace(/\bI wants\b/g, 'I want')
+    .replace(/\bI needs\b/g, 'I need')
+    .replace(/\bI knows\b/g, 'I know');
+}
+
 /** Turns a goal phrase about the hero into the hero's own words. */
 export function toFirstPerson(text: string): string {
   return text.replace(/\b(?:herself|himself|itself|themselves)\b/g, 'myself').replace(/\b(?:her|his|its|their) (?=[a-z])/g, 'my ');

@@ -2,7 +2,7 @@ import type { CharacterProfile, OutlineOption, SceneElement, Screenplay, Screenp
 import { analyze, normalizeGenre } from './analyze.ts';
 import { type CastEntry, castOf } from './cast.ts';
 import { type Genre, PLACES, type PlaceInfo } from './lexicon.ts';
-import { extension, type Intent, type LineContext, line, toFirstPerson, toSecondPerson } from './lines.ts';
+import { asSpeaker, extension, type Intent, type LineContext, line, toFirstPerson, toSecondPerson } from './lines.ts';
 import type { Rng } from './prng.ts';
 import { beatFunction, type Fn } from './story.ts';
 import { capitalize, clip, headNoun, period, sentences } from './text.ts';
@@ -419,14 +419,19 @@ function writeScene(
     goalI: toFirstPerson(ctx.goal),
     goalYou: toSecondPerson(ctx.goal, H.first).replace(/\bmy\b/g, 'your'),
     deadline: ctx.deadline,
-    twistToHero: ctx.twist ? toSecondPerson(ctx.twist, H.first) : undefined,
+    twistToHero: ctx.twist ? toSecondPerson(speaker === H ? ctx.twist : asSpeaker(ctx.twist, speaker.first), H.first) : undefined,
     twist: ctx.twist,
     theme: ctx.theme,
     detail: details[1] ?? detail,
     said,
   });
   const intents = [...plan.intents];
-  const fillers: Intent[] = ['detail', 'question', 'speculate', 'hint', 'press', 'plan'];
+  const fillers: Record<'H' | 'A' | 'F', Intent[]> = {
+    H: ['detail', 'speculate', 'plan'],
+    A: ['question', 'detail', 'press'],
+    F: ['hint', 'evade', 'threaten'],
+  };
+  const closing = fn === 'resolution' || fn === 'finalImage' || fn === 'reward';
   let total = sceneSeconds({ elements });
   let last: CastEntry | undefined;
   const addLine = (slot: 'H' | 'A' | 'F' | 'O', intent: Intent): boolean => {
@@ -465,8 +470,8 @@ function writeScene(
   }
   let guard = 0;
   while (total < budget * 0.85 && guard++ < 12) {
-    const slot: 'H' | 'A' | 'F' | 'O' = last === H ? (inScene.find((c) => c !== H) === slots.F ? 'F' : 'A') : 'H';
-    if (!addLine(slot, rng.pick(fillers))) break;
+    const slot: 'H' | 'A' | 'F' = last === H ? (inScene.find((c) => c !== H) === slots.F ? 'F' : 'A') : 'H';
+    if (!addLine(slot, rng.pick(closing && slot !== 'F' ? (['warm', 'changed'] as Intent[]) : fillers[slot]))) break;
   }
   // Close on an image: the object, the place, or a look.
   if (budget - total >= 2.5 && total < budget * 0.97) {
