@@ -7,6 +7,7 @@ import type { GraphStore } from '../graph/store.ts';
 import { BUILTIN_TEMPLATE_DEFS } from './drafting/index.ts';
 import { createGeneration, type Generation } from './index.ts';
 import type { Provider } from './provider.ts';
+import { createOfflineMediaProviders } from './providers/offline-media.ts';
 import { createOfflineModerationProvider } from './providers/offline-moderation.ts';
 import { createOfflineTextProvider } from './providers/offline-text.ts';
 import { createOfflineVisionProvider } from './providers/offline-vision.ts';
@@ -31,6 +32,7 @@ export function setupGeneration(config: BrainConfig, s: GenerationSetup): Genera
     createOfflineTextProvider(),
     createOfflineVisionProvider(),
     createOfflineModerationProvider(),
+    ...createOfflineMediaProviders(),
   ];
   return createGeneration({
     config,
