@@ -317,8 +317,13 @@ function designLooks(cast: CastMember[], ages: number[], rng: Rng): Look[] {
     }
     let hair: VisualIdentity['hair'] = hairs[i % hairs.length]!;
     if (m.gender === 'male' && age > 60 && rng.chance(0.3)) hair = 'none';
+    const youngHair = hairColours.filter((h) => h.name !== 'silver' && h.name !== 'grey');
     const hairColour =
-      age >= 62 ? (HAIR_COLOURS.find((h) => h.name === 'silver') ?? hairColours[0]!) : hairColours[i % hairColours.length]!;
+      age >= 62
+        ? (HAIR_COLOURS.find((h) => h.name === 'silver') ?? hairColours[0]!)
+        : age >= 50
+          ? hairColours[i % hairColours.length]!
+          : youngHair[i % youngHair.length]!;
     const skin = skins[i % skins.length]!;
     const person = m.gender === 'female' ? (age < 18 ? 'girl' : 'woman') : m.gender === 'male' ? (age < 18 ? 'boy' : 'man') : 'person';
     const roleText = `${m.label ?? ''}`.toLowerCase();

@@ -443,7 +443,7 @@ function writeScene(
     const alone = listener === speaker;
     if (alone) text = text.replace(new RegExp(`,? ${speaker.first}([.?!])`, 'g'), '$1');
     const remaining = budget - total;
-    if (elements.some((e) => e.type === 'dialogue') && remaining > dialogueSeconds(text) + 7 && rng.chance(0.5))
+    if (!closing && elements.some((e) => e.type === 'dialogue') && remaining > dialogueSeconds(text) + 7 && rng.chance(0.5))
       text = `${text} ${extension(lc, rng)}`;
     const secs = dialogueSeconds(text);
     if (total + secs > budget * 1.12 && elements.some((e) => e.type === 'dialogue')) return false;
