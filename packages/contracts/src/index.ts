@@ -9,6 +9,24 @@ export {
   scopeAllows,
 } from './auth.ts';
 export {
+  type BundleRelationship,
+  BundleRelationshipSchema,
+  PROJECT_BUNDLE_SCHEMA_VERSION,
+  type ProjectBundle,
+  ProjectBundleSchema,
+} from './bundle.ts';
+export {
+  audioCatalog,
+  make_subtitles,
+  mix,
+  type SceneScore,
+  SceneScoreSchema,
+  type SubtitleCue,
+  SubtitleCueSchema,
+  score_scene,
+  voice_dialogue,
+} from './catalogs/audio.ts';
+export {
   add_member,
   batch_embed_texts,
   batch_similarity_search,
@@ -79,6 +97,20 @@ export {
 } from './catalogs/character.ts';
 export { commonTools, whoami } from './catalogs/common.ts';
 export {
+  DEFAULT_EXPORT_FORMATS,
+  type ExportFailure,
+  ExportFailureSchema,
+  type ExportFile,
+  type ExportFileFormat,
+  ExportFileFormatSchema,
+  ExportFileSchema,
+  type ExportRecord,
+  ExportRecordSchema,
+  export_project,
+  exportCatalog,
+  get_export,
+} from './catalogs/export.ts';
+export {
   cancel_task,
   get_task,
   gpuTasksCatalog,
@@ -125,6 +157,36 @@ export {
   StepStateSchema,
   start_run,
 } from './catalogs/orchestrator.ts';
+export {
+  analyze_dialogue,
+  choose_outline,
+  DialogueStatsSchema,
+  develop_story,
+  ExportFormatSchema,
+  export_screenplay,
+  get_screenplay,
+  get_story,
+  ImportFormatSchema,
+  import_screenplay,
+  type OutlineSummary,
+  OutlineSummarySchema,
+  refine_story,
+  SCREENPLAY_MAX_CHARS,
+  storyCatalog,
+  write_screenplay,
+} from './catalogs/story.ts';
+export {
+  assemble_animatic,
+  build_timeline,
+  generate_clip,
+  MediaStreamSchema,
+  merge_clips,
+  probe,
+  thumbnail,
+  transcode,
+  trim,
+  videoCatalog,
+} from './catalogs/video.ts';
 export {
   DEFAULT_STYLE_PRESET,
   get_shot_list,
