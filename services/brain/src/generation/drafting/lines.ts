@@ -270,7 +270,11 @@ export function line(intent: Intent, c: LineContext, rng: Rng): string {
   text ??= options[0]!(c) ?? '…';
   c.said.add(text);
   const tags = GENRE_TAGS[c.genre];
-  if (tags && rng.chance(0.18)) text = `${rng.pick(tags)} ${text}`;
+  // A genre tag at most once per scene: repeated, it reads as a tic.
+  if (tags && rng.chance(0.18) && ![...c.said].some((x) => x.startsWith('#tag'))) {
+    text = `${rng.pick(tags)} ${text}`;
+    c.said.add('#tag');
+  }
   return text.replace(/\s+/g, ' ').trim();
 }
 

@@ -393,7 +393,11 @@ function writeScene(
       : fn === 'climax' || fn === 'ordeal'
         ? 'face each other'
         : inScene.length > 1
-          ? rng.pick(['are mid-argument', 'work in silence', 'wait for the other to speak first'])
+          ? rng.pick(
+              fn === 'resolution' || fn === 'finalImage'
+                ? ['sit together', 'share a quiet moment']
+                : ['are mid-argument', 'work in silence', 'wait for the other to speak first'],
+            )
           : rng.pick(['works alone', 'paces', 'keeps watch']);
   const verb = inScene.length > 1 && doing.startsWith('sits') ? 'sit alone' : doing;
   elements.push({
