@@ -60,7 +60,11 @@ export type VoiceSpec = z.infer<typeof VoiceSpecSchema>;
 
 /** The visual identity a renderer keeps constant across frames. */
 export const VisualIdentitySchema = z.object({
-  palette: z.array(HexColorSchema).min(2).max(5).describe('Main colours, most prominent first (skin/outfit/accent…).'),
+  palette: z
+    .array(HexColorSchema)
+    .min(2)
+    .max(5)
+    .describe('Colours by role: [0] outfit, [1] accent, [2] hair, [3] skin, [4] trousers (missing roles are derived).'),
   silhouette: SilhouetteSchema,
   hair: z.enum(['none', 'short', 'long', 'curly', 'bun', 'ponytail', 'hat']),
   accessory: z.enum(['none', 'glasses', 'scarf', 'bag', 'cane', 'badge']),

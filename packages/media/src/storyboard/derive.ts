@@ -103,7 +103,7 @@ export function identityForName(name: string): VisualIdentity {
   const h = hashString(name.trim().toLowerCase());
   const pick = <T>(list: readonly T[], shift: number): T => list[(h >>> shift) % list.length] as T;
   return {
-    palette: [pick(SKIN, 0), pick(OUTFIT, 3), pick(ACCENT, 7), pick(HAIR, 11)],
+    palette: [pick(OUTFIT, 3), pick(ACCENT, 7), pick(HAIR, 11), pick(SKIN, 0)],
     silhouette: pick(SILHOUETTES, 14),
     hair: pick(HAIRS, 17),
     accessory: pick(ACCESSORIES, 21),

@@ -7,8 +7,8 @@ import { darken, hashString, lighten, mix, num, pts } from '../svg.ts';
  * on nothing but the identity, the view and the speaking flag, so the same character looks the
  * same in every frame; framing is an outer transform.
  *
- * Palette roles, in the order the contract lists them: [0] skin, [1] outfit, [2] accent (hat,
- * scarf, bag, collar, belt), [3] hair, [4] trousers. Missing roles are derived deterministically.
+ * Palette roles, in the order the contract lists them: [0] outfit, [1] accent (hat, scarf, bag,
+ * collar, belt), [2] hair, [3] skin, [4] trousers. Missing roles are derived deterministically.
  */
 
 export const INK = '#2b2622';
@@ -25,10 +25,10 @@ export interface FigureColors {
 
 export function figureColors(identity: VisualIdentity): FigureColors {
   const p = identity.palette;
-  const skin = p[0] ?? '#d9a982';
-  const outfit = p[1] ?? '#5b6b7c';
-  const accent = p[2] ?? darken(outfit, 0.35);
-  const hair = p[3] ?? (NATURAL_HAIR[hashString(p.join('')) % NATURAL_HAIR.length] as string);
+  const outfit = p[0] ?? '#5b6b7c';
+  const accent = p[1] ?? darken(outfit, 0.35);
+  const hair = p[2] ?? (NATURAL_HAIR[hashString(p.join('')) % NATURAL_HAIR.length] as string);
+  const skin = p[3] ?? '#d9a982';
   const trousers = p[4] ?? mix(darken(outfit, 0.45), '#3a3f4a', 0.5);
   return { skin, outfit, accent, hair, trousers, shoes: '#3a302b' };
 }
