@@ -77,8 +77,8 @@ export async function mixAudio(input: MixSpec, opts: { signal?: AbortSignal } = 
     graph.push(beds.length > 1 ? `${beds.join('')}amix=inputs=${beds.length}:normalize=0[bed]` : `${beds[0]}anull[bed]`);
     if (spec.ducking ?? true) {
       graph.push('[dbus]asplit=2[dmix][dkey]');
-      // About 8 dB of gain reduction while someone speaks at a normal level; fast in, slow out.
-      graph.push('[bed][dkey]sidechaincompress=threshold=0.03:ratio=5:attack=20:release=400:knee=4[ducked]');
+      // About 9 dB of gain reduction under dialogue at -20 dBFS RMS (the threshold is on the key's RMS amplitude); fast in, slow out.
+      graph.push('[bed][dkey]sidechaincompress=threshold=0.025:ratio=5:attack=20:release=400[ducked]');
       mixIn = '[dmix][ducked]';
     } else mixIn = '[dbus][bed]';
   }

@@ -35,7 +35,7 @@ export type TimelineSpec = z.infer<typeof TimelineSpecSchema>;
 /** libass style for burnt-in subtitles (sizes are relative to a 288-line script, so they scale with the video). */
 const SUBTITLE_STYLE = [
   'FontName=DejaVu Sans',
-  'FontSize=17',
+  'FontSize=22',
   'PrimaryColour=&H00FFFFFF',
   'OutlineColour=&H00000000',
   'BackColour=&H99000000',
