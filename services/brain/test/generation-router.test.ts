@@ -211,6 +211,21 @@ describe('generation router: retries, fallback, breaker, rate limits', () => {
     expect(a.calls).toHaveLength(1);
   });
 
+  it('meters with the configured price table when it has the model, else with the provider prices', async () => {
+    const a = new ScriptedTextProvider('alpha', ['ok'], { priceUsd: 0.5 });
+    f = await gatewayFixture(
+      { text: [a] },
+      { budgetUsd: 1, gateway: { prices: { alpha: { 'alpha-model': { inputPerMTokens: 1000, outputPerMTokens: 2000 } } } } },
+    );
+    // 10 input and 5 output tokens: 0.01 + 0.01 (the estimate with maxTokens 100 is about $0.2).
+    const capped = textCall(f.projectId, 'priced', { request: { messages: [{ role: 'user', content: 'priced' }], maxTokens: 100 } });
+    expect((await f.gateway.answer(capped)).costUsd).toBeCloseTo(0.02, 10);
+    // The estimate also comes from the table: 1 input token and 4000 output tokens (no maxTokens) is $8.001, over the $1 budget.
+    const e = await failure(f.gateway.answer(textCall(f.projectId, 'long')));
+    expect(e.data).toMatchObject({ estimateUsd: expect.closeTo(8.001, 6) });
+    expect(a.calls).toHaveLength(1);
+  });
+
   it('forces a provider when asked, routes by model, and refuses unknown names', async () => {
     const a = new ScriptedTextProvider('alpha', ['ok'], { models: ['a-small', 'a-large'] });
     const b = new ScriptedTextProvider('beta', ['ok'], { offline: true });

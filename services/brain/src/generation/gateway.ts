@@ -129,6 +129,8 @@ interface CallState {
 /** Longest string kept in a recorded execution's inputs and output; the rest is cut (the call itself saw it whole). */
 const RECORD_STRING_MAX = 4000;
 const RECORD_OUTPUT_MAX = 64_000;
+/** Inputs larger than this (after cutting strings) are recorded as a digest: a node holds at most 256 KiB. */
+const RECORD_INPUTS_MAX = 128_000;
 
 /**
  * The generation gateway: every AI call of the fleet. Around the router's chain it adds the
@@ -498,7 +500,7 @@ export class Gateway {
           provider: o.provider,
           model: o.model,
           status: r.status,
-          inputs: clip(call.inputs, RECORD_STRING_MAX),
+          inputs: recordableInputs(call.inputs),
           ...(r.output === undefined ? {} : { output: clipOutput(r.output) }),
           ...(r.assetId ? { assetId: r.assetId } : {}),
           ...(r.error ? { error: r.error } : {}),
@@ -586,6 +588,13 @@ function clip(value: unknown, max: number): unknown {
     );
   }
   return value;
+}
+
+/** The inputs as recorded: long strings cut, and a digest instead when even that is too large for a node. */
+function recordableInputs(inputs: Record<string, unknown>): unknown {
+  const clipped = clip(inputs, RECORD_STRING_MAX);
+  const json = canonicalJson(clipped);
+  return json.length <= RECORD_INPUTS_MAX ? clipped : { truncated: true, chars: json.length, sha256: sha256Hex(canonicalJson(inputs)) };
 }
 
 function clipOutput(value: unknown): unknown {
