@@ -1,0 +1,61 @@
+import { type TaskPayload, update_node, voice_dialogue } from '@automovie/contracts';
+import { implementTool } from '@automovie/mcp-ws';
+import { type AudioContext, callClients } from '../context.ts';
+import { hashOf } from '../hash.ts';
+import { runTask } from '../tasks.ts';
+import { audioKeyOf, characterMap, fallbackVoice, speakerOf } from '../voices.ts';
+
+type LineItem = TaskPayload<'synthesize_lines'>['lines'][number];
+
+export const voiceDialogueTool = (ctx: AudioContext) =>
+  implementTool(voice_dialogue, async ({ projectId, seed }, call) => {
+    const { brain, tasks, graph } = callClients(ctx, call.principal, projectId);
+    const [lines, characters] = await Promise.all([graph.lines(), graph.characters()]);
+    const byId = characterMap(characters);
+    const fallbackVoices = new Set<string>();
+    const todo: Array<LineItem & { audioKey: string }> = [];
+    let totalSpeechS = 0;
+    for (const { id, record } of lines) {
+      const speaker = speakerOf(record, byId);
+      if (!speaker) fallbackVoices.add(record.character);
+      const voice = speaker?.voice ?? fallbackVoice(record.character);
+      const audioKey = audioKeyOf(record.text, voice, seed);
+      const voiced = record.audioKey === audioKey && record.audioAssetId !== undefined && record.durationS !== undefined;
+      if (voiced) totalSpeechS += record.durationS ?? 0;
+      else todo.push({ key: id, text: record.text, voice, ...(seed === undefined ? {} : { seed }), audioKey });
+    }
+
+    let taskId: string | undefined;
+    if (todo.length > 0) {
+      await call.progress({ progress: 0, total: todo.length, message: `voicing ${todo.length} of ${lines.length} lines` });
+      const { task, result } = await runTask({
+        tasks,
+        projectId,
+        kind: 'synthesize_lines',
+        payload: { lines: todo.map(({ audioKey: _, ...item }) => item) },
+        idempotencyKey: `voice_dialogue:${hashOf(todo.map((t) => [t.key, t.audioKey]))}`,
+        pollMs: ctx.config.AUDIO_TASK_POLL_MS,
+        onProgress: (p) => void call.progress(p).catch(() => undefined),
+        signal: call.signal,
+      });
+      taskId = task.id;
+      const keys = new Map(todo.map((t) => [t.key, t.audioKey]));
+      for (const r of result.lines) {
+        totalSpeechS += r.durationS;
+        await brain.call(update_node, {
+          projectId,
+          id: r.key,
+          properties: { audioAssetId: r.assetId, durationS: r.durationS, timings: r.timings, audioKey: keys.get(r.key) ?? null },
+        });
+      }
+    }
+    call.log.info({ projectId, lines: lines.length, synthesized: todo.length, taskId }, 'voiced dialogue');
+    return {
+      lines: lines.length,
+      synthesized: todo.length,
+      reused: lines.length - todo.length,
+      totalSpeechS: Math.round(totalSpeechS * 1000) / 1000,
+      ...(taskId === undefined ? {} : { taskId }),
+      fallbackVoices: [...fallbackVoices].sort(),
+    };
+  });
