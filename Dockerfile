@@ -25,10 +25,12 @@ RUN --mount=type=cache,id=automovie-pnpm-store,target=/pnpm/store \
 
 # --- runtime ------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
-# ffmpeg and espeak-ng are the offline media engines (renders, TTS); tini reaps the
+# ffmpeg and espeak-ng are the offline media engines (renders, TTS) of brain, gpu-tasks,
+# audio, video and export; resvg (SVG frames → PNG) loads DejaVu Sans by path
+# (packages/media/src/png.ts), so fonts-dejavu-core is not optional. tini reaps the
 # ffmpeg/espeak-ng children and forwards SIGTERM so the service can drain.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates ffmpeg espeak-ng tini \
+ && apt-get install -y --no-install-recommends ca-certificates ffmpeg espeak-ng fonts-dejavu-core tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # Code stays root-owned: the service user can read it, not change it.

@@ -5,9 +5,18 @@
 // anything else fails the build below, so the test cannot silently check less than is applied.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { FLEET } from '@automovie/contracts';
+import { FLEET, type ServiceName } from '@automovie/contracts';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import {
+  calledServices,
+  consumedKeys,
+  existingServices,
+  type ServiceConfig,
+  serviceConfig,
+  TEST_SECRET,
+  usesRedis,
+} from './service-configs.ts';
 
 const K8S = import.meta.dirname;
 const ROOT = resolve(K8S, '..');
@@ -23,6 +32,19 @@ const SECRET_READERS: Record<string, string[]> = {
   'automovie-provider-keys': ['Deployment/brain'],
   'automovie-neo4j': ['Deployment/brain', 'StatefulSet/neo4j'],
 };
+
+/** Stand-ins for the keys of each out-of-band Secret, to load a pod's config as Kubernetes would give it. */
+const SECRET_VALUES: Record<string, Record<string, string>> = {
+  'automovie-jwt': { AUTOMOVIE_JWT_SECRET: TEST_SECRET },
+  // Optional: without it the brain runs its offline providers.
+  'automovie-provider-keys': {},
+  'automovie-neo4j': { NEO4J_PASSWORD: 'neo4j-test-password' },
+};
+
+/** The namespace a Prometheus scraping the fleet runs in (k8s/base/network-policy.yaml, fleet-ingress). */
+const MONITORING_NAMESPACE = 'monitoring';
+/** The label every fleet pod carries: the fleet service it runs (gpu-tasks has API and worker pods). */
+const NAME = 'app.kubernetes.io/name';
 
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'];
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass']);
@@ -54,7 +76,7 @@ interface Container {
   args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
-  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string; optional?: boolean } }[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   startupProbe?: Probe;
@@ -68,7 +90,13 @@ interface PodSpec {
   initContainers?: Container[];
   securityContext?: SecurityContext;
   terminationGracePeriodSeconds?: number;
-  volumes?: { name: string; secret?: { secretName: string }; configMap?: { name: string } }[];
+  volumes?: {
+    name: string;
+    secret?: { secretName: string };
+    configMap?: { name: string };
+    emptyDir?: unknown;
+    persistentVolumeClaim?: { claimName: string };
+  }[];
 }
 interface Workload extends Resource {
   spec: {
@@ -84,6 +112,7 @@ interface Selecting extends Resource {
 interface Autoscaler extends Resource {
   spec: {
     scaleTargetRef: { kind?: string; name: string };
+    metrics?: { type: string; external?: { metric: { name: string } } }[];
     minReplicas?: number;
     maxReplicas?: number;
     minReplicaCount?: number;
@@ -98,13 +127,17 @@ interface PeerRule {
   from?: Peer[];
   ports?: { port: number | string; protocol?: string }[];
 }
+interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
 interface Peer {
-  podSelector?: { matchLabels?: Labels };
-  namespaceSelector?: { matchLabels?: Labels };
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
   ipBlock?: { cidr: string; except?: string[] };
 }
 interface NetworkPolicy extends Resource {
-  spec: { podSelector: { matchLabels?: Labels }; policyTypes: string[]; egress?: PeerRule[]; ingress?: PeerRule[] };
+  spec: { podSelector: LabelSelector; policyTypes: string[]; egress?: PeerRule[]; ingress?: PeerRule[] };
 }
 interface Generator {
   name: string;
@@ -263,7 +296,10 @@ function build(dir: string): Build {
     const path = resolve(dir, entry.path);
     if (!existsSync(path)) throw new Error(`${rel(file)}: patch ${entry.path} does not exist`);
     files.add(path);
-    for (const patch of parseFile(path)) {
+    const patches = parseFile(path);
+    // `patches: - path:` takes one patch per file; kustomize rejects a file holding several.
+    if (patches.length !== 1) throw new Error(`${rel(path)}: a patch file holds one patch, found ${patches.length}`);
+    for (const patch of patches) {
       const at = resources.flatMap((r, i) => (r.kind === patch.kind && r.metadata.name === patch.metadata.name ? [i] : []));
       if (at.length !== 1) {
         throw new Error(`${rel(path)}: patches ${patch.kind}/${patch.metadata.name}, found ${at.length} such objects`);
@@ -335,6 +371,89 @@ function secretsReadBy(pod: PodSpec): Set<string> {
 function resolvePort(c: Container, port: string | number): number | undefined {
   if (typeof port === 'number') return c.ports?.some((p) => p.containerPort === port) ? port : undefined;
   return c.ports?.find((p) => p.name === port)?.containerPort;
+}
+
+/** Whether a label selector (matchLabels and matchExpressions, ANDed) selects these labels. */
+function selects(selector: LabelSelector | undefined, labels: Labels): boolean {
+  if (selector === undefined) return false;
+  if (!matches(selector.matchLabels, labels)) return false;
+  return (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const value = labels[key];
+    if (operator === 'In') return value !== undefined && values.includes(value);
+    if (operator === 'NotIn') return value === undefined || !values.includes(value);
+    if (operator === 'Exists') return value !== undefined;
+    return value === undefined;
+  });
+}
+
+/** A pod as NetworkPolicies see it: its labels and its namespace's labels. */
+interface Endpoint {
+  labels: Labels;
+  namespace: Labels;
+}
+
+const namespaceLabels = (name: string): Labels => ({ 'kubernetes.io/metadata.name': name });
+
+function peerMatches(peer: Peer, other: Endpoint): boolean {
+  // Pod addresses are private, and every ipBlock here leaves the private ranges out.
+  if (peer.ipBlock) return false;
+  if (peer.namespaceSelector) {
+    if (!selects(peer.namespaceSelector, other.namespace)) return false;
+  } else if (other.namespace['kubernetes.io/metadata.name'] !== NAMESPACE) return false;
+  return peer.podSelector === undefined || selects(peer.podSelector, other.labels);
+}
+
+/** Whether the policies selecting `self` let it send to (Egress) or receive from (Ingress) `other` on `port`. */
+function allows(policies: NetworkPolicy[], direction: 'Egress' | 'Ingress', self: Endpoint, other: Endpoint, port: number): boolean {
+  const applying = policies.filter((p) => p.spec.policyTypes.includes(direction) && selects(p.spec.podSelector, self.labels));
+  if (applying.length === 0) return true;
+  return applying.some((p) =>
+    ((direction === 'Egress' ? p.spec.egress : p.spec.ingress) ?? []).some((rule) => {
+      const peers = direction === 'Egress' ? rule.to : rule.from;
+      const peerOk = peers === undefined || peers.length === 0 || peers.some((peer) => peerMatches(peer, other));
+      const portOk = rule.ports === undefined || rule.ports.length === 0 || rule.ports.some((p) => p.port === port);
+      return peerOk && portOk;
+    }),
+  );
+}
+
+/** Whether a connection from one pod to another's port gets through both ends' policies. */
+function connects(policies: NetworkPolicy[], from: Endpoint, to: Endpoint, port: number): boolean {
+  return allows(policies, 'Egress', from, to, port) && allows(policies, 'Ingress', to, from, port);
+}
+
+const podOf = (w: Workload): Endpoint => ({ labels: w.spec.template.metadata.labels, namespace: namespaceLabels(NAMESPACE) });
+
+/** The environment a container starts with: its ConfigMaps, its Secrets (stand-in values), then its own env. */
+function podEnv(resources: Resource[], c: Container): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const source of c.envFrom ?? []) {
+    if (source.configMapRef) {
+      const map = resources.find((r) => r.kind === 'ConfigMap' && r.metadata.name === source.configMapRef?.name);
+      Object.assign(env, map?.data ?? {});
+    }
+    if (source.secretRef) Object.assign(env, SECRET_VALUES[source.secretRef.name] ?? {});
+  }
+  for (const e of c.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    const value = ref ? SECRET_VALUES[ref.name]?.[ref.key] : e.value;
+    if (value !== undefined) env[e.name] = value;
+  }
+  return env;
+}
+
+const fleetName = (d: Workload) => d.spec.template.metadata.labels[NAME] as ServiceName;
+
+/** Each existing service's config (services/<name>/src/config.ts), loaded once. */
+const configs = new Map<ServiceName, ServiceConfig | undefined>(
+  await Promise.all(existingServices().map(async (s) => [s, await serviceConfig(s)] as const)),
+);
+
+/** External metrics the Prometheus adapter rule in k8s/examples serves. */
+function adapterMetrics(): string[] {
+  const map = parseFile(join(K8S, 'examples', 'prometheus-adapter.yaml'))[0];
+  const config = parse(map?.data?.['config.yaml'] ?? '') as { externalRules?: { name?: { as?: string } }[] };
+  return (config.externalRules ?? []).flatMap((r) => r.name?.as ?? []);
 }
 
 const overlays = readdirSync(join(K8S, 'overlays'), { withFileTypes: true })
@@ -434,8 +553,12 @@ describe.each(targets.map(rel))('%s', (dir) => {
   it('fleet services run the one image as themselves, on their port, read-only but for /tmp', () => {
     const images = new Set<string>();
     for (const d of deployments()) {
-      const name = d.metadata.name;
-      expect(Object.keys(FLEET_PORTS), `Deployment/${name} is a fleet service`).toContain(name);
+      // gpu-tasks runs as two Deployments (API and workers): the pods' name label is the service.
+      const name = fleetName(d);
+      expect(d.metadata.name === name || d.metadata.name.startsWith(`${name}-`), `Deployment/${d.metadata.name} named after ${name}`).toBe(
+        true,
+      );
+      expect(Object.keys(FLEET_PORTS), `Deployment/${d.metadata.name} is a fleet service`).toContain(name);
       const [c, ...sidecars] = d.spec.template.spec.containers;
       expect(sidecars, `Deployment/${name} sidecars`).toEqual([]);
       if (!c) throw new Error(`Deployment/${name} has no container`);
@@ -477,8 +600,11 @@ describe.each(targets.map(rel))('%s', (dir) => {
       const max = a.spec.maxReplicas ?? a.spec.maxReplicaCount ?? 100;
       expect(min, `${id} minReplicas`).toBeGreaterThanOrEqual(1);
       expect(max, `${id} maxReplicas`).toBeGreaterThanOrEqual(min);
-      expect(d.spec.replicas ?? 1, `${id} replicas within the autoscaler's range`).toBeGreaterThanOrEqual(min);
-      expect(d.spec.replicas ?? 1, `${id} replicas within the autoscaler's range`).toBeLessThanOrEqual(max);
+      // Without replicas the autoscaler alone sets the count (from minReplicas up).
+      if (d.spec.replicas !== undefined) {
+        expect(d.spec.replicas, `${id} replicas within the autoscaler's range`).toBeGreaterThanOrEqual(min);
+        expect(d.spec.replicas, `${id} replicas within the autoscaler's range`).toBeLessThanOrEqual(max);
+      }
     }
   });
 
@@ -547,45 +673,144 @@ describe.each(targets.map(rel))('%s', (dir) => {
     }
   });
 
-  it('egress is DNS and the namespace only, and the internet for the brain alone', () => {
+  it('every service in services/ runs here; gpu-tasks as API pods behind its Service and worker pods', () => {
+    const running = new Set(deployments().map(fleetName));
+    for (const service of existingServices()) expect([...running], `a Deployment runs ${service}`).toContain(service);
+    const gpu = deployments().filter((d) => fleetName(d) === 'gpu-tasks');
+    if (gpu.length === 0) return;
+    const flag = (d: Workload, key: string) => envValue(resources(), d.spec.template.spec.containers[0] as Container, key);
+    const api = gpu.filter((d) => flag(d, 'WORKERS_ENABLED') === 'false' && flag(d, 'API_ENABLED') !== 'false');
+    const workers = gpu.filter((d) => flag(d, 'API_ENABLED') === 'false' && flag(d, 'WORKERS_ENABLED') !== 'false');
+    expect(api.map((d) => d.metadata.name)).toEqual(['gpu-tasks']);
+    expect(workers.map((d) => d.metadata.name)).toEqual(['gpu-tasks-worker']);
+    const service = of<ServiceResource>(resources(), 'Service').find((s) => s.metadata.name === 'gpu-tasks');
+    for (const d of gpu) {
+      expect(matches(service?.spec.selector, d.spec.template.metadata.labels), `Service/gpu-tasks selects ${d.metadata.name}`).toBe(
+        api.includes(d),
+      );
+    }
+  });
+
+  it("each Deployment's config loads the environment it is given, and its own env names what the config reads", () => {
+    for (const d of deployments()) {
+      const config = configs.get(fleetName(d));
+      expect(config, `services/${fleetName(d)}/src/config.ts`).toBeDefined();
+      if (!config) continue;
+      const c = d.spec.template.spec.containers[0] as Container;
+      const env = podEnv(resources(), c);
+      expect(() => config.load(env), `Deployment/${d.metadata.name}: its config loads its environment`).not.toThrow();
+      const read = consumedKeys(config, env);
+      // SERVICE is read by the image's CMD, not by the service.
+      const unread = (c.env ?? []).map((e) => e.name).filter((k) => k !== 'SERVICE' && !read.has(k));
+      expect(unread, `Deployment/${d.metadata.name}: env its config does not read`).toEqual([]);
+    }
+    const brain = deployments().find((d) => d.metadata.name === 'brain');
+    if (brain) {
+      const c = brain.spec.template.spec.containers[0] as Container;
+      expect(envValue(resources(), c, 'BRAIN_PUBLIC_URL'), 'signed URLs name an address other pods reach').toBe(
+        `http://brain:${FLEET.brain.port}`,
+      );
+    }
+  });
+
+  it('only the brain mounts a volume that outlives the pod (the asset store); others write /tmp alone', () => {
+    for (const d of deployments()) {
+      const durable = (d.spec.template.spec.volumes ?? []).filter((v) => v.emptyDir === undefined);
+      if (fleetName(d) === 'brain') continue;
+      expect(
+        durable.map((v) => v.name),
+        `Deployment/${d.metadata.name} volumes other than emptyDir`,
+      ).toEqual([]);
+      const mounts = containersOf(d.spec.template.spec).flatMap((c) => (c.volumeMounts ?? []).map((m) => m.mountPath));
+      expect(mounts, `Deployment/${d.metadata.name} mounts`).toEqual(['/tmp']);
+    }
+  });
+
+  it('autoscalers on External metrics name a metric the Prometheus adapter rule serves', () => {
+    const served = adapterMetrics();
+    for (const a of of<Autoscaler>(resources(), 'HorizontalPodAutoscaler')) {
+      for (const m of a.spec.metrics ?? []) {
+        if (m.type === 'External') expect(served, `HorizontalPodAutoscaler/${a.metadata.name}`).toContain(m.external?.metric.name);
+      }
+    }
+    const worker = of<Autoscaler>(resources(), 'HorizontalPodAutoscaler').find((a) => a.spec.scaleTargetRef.name === 'gpu-tasks-worker');
+    if (worker && dir !== 'k8s/overlays/dev') {
+      expect(
+        worker.spec.metrics?.map((m) => m.type),
+        'gpu-tasks workers scale on queue depth',
+      ).toContain('External');
+    }
+  });
+
+  it('network policies: everything denied, then DNS, the fleet, and exactly the peers each config calls', () => {
     const policies = of<NetworkPolicy>(resources(), 'NetworkPolicy');
-    const defaults = policies.filter(
-      (p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length === 0 && p.spec.policyTypes.includes('Egress'),
+    const everyPod = policies.filter(
+      (p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length === 0 && (p.spec.podSelector.matchExpressions ?? []).length === 0,
     );
-    expect(defaults.length, 'a default egress policy for every pod').toBe(1);
-    for (const rule of defaults[0]?.spec.egress ?? []) {
-      for (const peer of rule.to ?? []) {
-        expect(peer.ipBlock, 'default egress opens no address block').toBeUndefined();
-        if (peer.namespaceSelector) {
-          expect(rule.ports?.length, 'other namespaces only for DNS').toBeGreaterThan(0);
-          for (const port of rule.ports ?? []) expect(port.port, 'other namespaces only for DNS').toBe(53);
-        } else {
-          expect(peer.podSelector, 'in-namespace peer').toBeDefined();
+    expect(
+      everyPod.some(
+        (p) =>
+          p.spec.policyTypes.includes('Ingress') &&
+          p.spec.policyTypes.includes('Egress') &&
+          (p.spec.ingress ?? []).length === 0 &&
+          (p.spec.egress ?? []).length === 0,
+      ),
+      'a default-deny policy for every pod',
+    ).toBe(true);
+    for (const p of policies) {
+      const id = `NetworkPolicy/${p.metadata.name}`;
+      for (const rule of p.spec.egress ?? []) {
+        expect(rule.to?.length, `${id}: no egress rule open to every destination`).toBeGreaterThan(0);
+        for (const peer of rule.to ?? []) {
+          if (peer.namespaceSelector) {
+            expect(rule.ports?.length, `${id}: other namespaces only for DNS`).toBeGreaterThan(0);
+            for (const port of rule.ports ?? []) expect(port.port, `${id}: other namespaces only for DNS`).toBe(53);
+          }
+          if (peer.podSelector) expect(peer.podSelector, `${id}: egress to every pod`).not.toEqual({});
         }
       }
-      expect(rule.to, 'no rule open to everything').toBeDefined();
-    }
-    for (const p of policies) {
       const blocks = (p.spec.egress ?? []).flatMap((rule) => (rule.to ?? []).flatMap((peer) => peer.ipBlock ?? []));
       if (blocks.length === 0) continue;
-      expect(p.spec.podSelector.matchLabels, `NetworkPolicy/${p.metadata.name} selects`).toEqual({
-        'app.kubernetes.io/name': 'brain',
-      });
+      expect(p.spec.podSelector.matchLabels, `${id}: only the brain reaches addresses outside the cluster`).toEqual({ [NAME]: 'brain' });
       for (const block of blocks.filter((b) => b.cidr === '0.0.0.0/0')) {
-        expect(block.except, `NetworkPolicy/${p.metadata.name} keeps private ranges closed`).toEqual(
-          expect.arrayContaining(PRIVATE_RANGES),
-        );
+        expect(block.except, `${id} keeps private ranges closed`).toEqual(expect.arrayContaining(PRIVATE_RANGES));
       }
     }
-    const neo4j = workloads().find((w) => w.metadata.name === 'neo4j');
-    if (neo4j) {
-      const ingress = policies.filter(
-        (p) => p.spec.policyTypes.includes('Ingress') && matches(p.spec.podSelector.matchLabels, neo4j.spec.template.metadata.labels),
-      );
-      expect(ingress.length, 'an ingress policy guards neo4j').toBeGreaterThan(0);
-      const peers = ingress.flatMap((p) => (p.spec.ingress ?? []).flatMap((rule) => rule.from ?? []));
-      expect(peers).toEqual(peers.map(() => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'brain' } } })));
+
+    const services = of<ServiceResource>(resources(), 'Service').filter((s) => s.metadata.name in FLEET);
+    const podsOf = (s: ServiceResource) => workloads().filter((w) => matches(s.spec.selector, w.spec.template.metadata.labels));
+    const datastore = (name: string) => workloads().find((w) => w.kind === 'StatefulSet' && w.metadata.name === name);
+    const redis = datastore('redis');
+    const neo4j = datastore('neo4j');
+    const scraper: Endpoint = { labels: { [NAME]: 'prometheus' }, namespace: namespaceLabels(MONITORING_NAMESPACE) };
+    for (const d of deployments()) {
+      const name = fleetName(d);
+      const id = `Deployment/${d.metadata.name}`;
+      const config = configs.get(name);
+      if (!config) continue;
+      const calls = calledServices(config);
+      for (const s of services) {
+        if (s.metadata.name === name) continue;
+        for (const target of podsOf(s)) {
+          const port = s.spec.ports[0]?.port as number;
+          expect(connects(policies, podOf(d), podOf(target), port), `${id} → Service/${s.metadata.name} (${target.metadata.name})`).toBe(
+            calls.has(s.metadata.name as ServiceName),
+          );
+        }
+      }
+      // Both ends, each on its own: either policy alone keeps the datastore closed to the rest.
+      if (redis) {
+        expect(connects(policies, podOf(d), podOf(redis), 6379), `${id} → redis`).toBe(usesRedis(config));
+        expect(allows(policies, 'Ingress', podOf(redis), podOf(d), 6379), `redis admits ${id}`).toBe(usesRedis(config));
+      }
+      if (neo4j) {
+        expect(connects(policies, podOf(d), podOf(neo4j), 7687), `${id} → neo4j`).toBe(name === 'brain');
+        expect(allows(policies, 'Ingress', podOf(neo4j), podOf(d), 7687), `neo4j admits ${id}`).toBe(name === 'brain');
+      }
+      const port = FLEET[name].port;
+      expect(allows(policies, 'Ingress', podOf(d), scraper, port), `${id}: Prometheus in ${MONITORING_NAMESPACE} scrapes it`).toBe(true);
     }
+    if (redis && neo4j) expect(connects(policies, podOf(redis), podOf(neo4j), 7687), 'redis → neo4j').toBe(false);
   });
 
   it('Redis is configured for BullMQ: persistent and never evicting', () => {
