@@ -15,6 +15,12 @@ export const GpuTasksErrorCodes = {
   GPU_TASKS_STALLED: { status: 500, retryable: false },
   GPU_TASKS_KIND_UNAVAILABLE: { status: 501, retryable: false },
   GPU_TASKS_QUEUE_UNAVAILABLE: { status: 503, retryable: true },
+  /** A payload names an asset that is not in the task's project (or no longer exists). */
+  GPU_TASKS_ASSET_NOT_FOUND: { status: 404, retryable: false },
+  /** A payload names an asset of the wrong type for its place (an audio file as a clip, an image to transcode). */
+  GPU_TASKS_ASSET_UNUSABLE: { status: 422, retryable: false },
+  /** ffmpeg was killed from outside (out of memory, a node drained): the same render can succeed on another attempt. */
+  GPU_TASKS_RENDER_INTERRUPTED: { status: 503, retryable: true },
 } as const;
 export type GpuTasksErrorCode = keyof typeof GpuTasksErrorCodes;
 

@@ -1,10 +1,14 @@
-import { AutomovieError, IdSchema, TaskPayloads } from '@automovie/contracts';
+import { AutomovieError, IdSchema, type Progress, TaskKindSchema, TaskPayloads } from '@automovie/contracts';
+import { MediaError } from '@automovie/media';
 import { describe, expect, it } from 'vitest';
 import { jitteredBackoff } from '../src/backoff.ts';
 import { concurrencyOf, loadGpuTasksConfig } from '../src/config.ts';
+import { TaskService, type TaskServiceOptions } from '../src/engine.ts';
 import { GpuTasksError } from '../src/errors.ts';
 import { classifyError } from '../src/runner.ts';
 import { kindOfTaskId, newTaskId, payloadFingerprint } from '../src/task-ids.ts';
+import { taskHandlers } from '../src/workers/index.ts';
+import { classifyMediaFailure, extensionOf, progressReporter } from '../src/workers/media-io.ts';
 
 describe('backoff', () => {
   it('doubles per attempt within ±50 % jitter, capped', () => {
@@ -59,5 +63,57 @@ describe('config', () => {
     expect(() => loadGpuTasksConfig({ AUTOMOVIE_JWT_SECRET: base.AUTOMOVIE_JWT_SECRET })).toThrow(/REDIS_URL/);
     expect(() => loadGpuTasksConfig({ ...base, GPU_TASKS_PREFIX: 'a:b' })).toThrow(/GPU_TASKS_PREFIX: letters/);
     expect(() => loadGpuTasksConfig({ ...base, GPU_TASKS_CONCURRENCY_NOOP: '-1' })).toThrow(/GPU_TASKS_CONCURRENCY_NOOP/);
+  });
+});
+
+describe('kinds', () => {
+  it('every kind has a worker; a build without one refuses it at submit, before touching the queue', async () => {
+    expect(Object.keys(taskHandlers({ itemParallelism: 1 })).sort()).toEqual([...TaskKindSchema.options].sort());
+    // Only runnableKinds is read before the refusal; the queue parts are never reached.
+    const tasks = new TaskService({ runnableKinds: new Set(['noop']) } as unknown as TaskServiceOptions);
+    const principal = { kind: 'service' as const, sub: 'test', service: 'test', scopes: ['*'] };
+    await expect(
+      tasks.submit({ projectId: 'p1', kind: 'transcode', payload: { assetId: 'a1', format: 'webm' }, priority: 5 }, principal),
+    ).rejects.toMatchObject({ code: 'GPU_TASKS_KIND_UNAVAILABLE', status: 501 });
+  });
+});
+
+describe('media workers', () => {
+  it('retry an ffmpeg killed from outside, not one that failed on its input, nor a cancelled one', () => {
+    const live = new AbortController().signal;
+    const killed = new MediaError('MEDIA_FFMPEG_FAILED', 'ffmpeg failed', { cause: new Error('ffmpeg was killed with signal SIGKILL') });
+    expect(classifyError(classifyMediaFailure(killed, live))).toMatchObject({ code: 'GPU_TASKS_RENDER_INTERRUPTED', retryable: true });
+    const bad = new MediaError('MEDIA_FFMPEG_FAILED', 'ffmpeg failed: Invalid data found', { cause: new Error('exit code 1') });
+    expect(classifyMediaFailure(bad, live)).toBe(bad);
+    expect(classifyError(bad)).toMatchObject({ retryable: false, status: 500 });
+    const cancelled = new AbortController();
+    cancelled.abort('GPU_TASKS_CANCELLED');
+    expect(classifyMediaFailure(killed, cancelled.signal)).toBe(killed);
+  });
+
+  it('name downloads so ffmpeg picks the right demuxer', () => {
+    expect(extensionOf('image/png')).toBe('.png');
+    expect(extensionOf('video/webm')).toBe('.webm');
+    expect(extensionOf('audio/x-wav')).toBe('.wav');
+    expect(extensionOf('application/octet-stream')).toBe('');
+  });
+
+  it('report progress in order, thinned to 1 % steps, always sending a flush', async () => {
+    const sent: Progress[] = [];
+    const run = {
+      progress: async (p: Progress) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 3));
+        sent.push(p);
+      },
+      log: { debug: () => {} },
+    } as never;
+    const r = progressReporter(run);
+    for (let i = 0; i <= 1000; i++) r.report(i / 2000, 'rendering');
+    await r.flush(0.5, 'uploading');
+    await r.flush(1, 'done');
+    const values = sent.map((p) => p.progress);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(values.length).toBeLessThanOrEqual(53);
+    expect(sent.at(-1)).toEqual({ progress: 1, total: 1, message: 'done' });
   });
 });
