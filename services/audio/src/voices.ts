@@ -14,14 +14,15 @@ const FALLBACK_VARIANTS = ['klatt', 'klatt2', 'klatt3', 'm1', 'f1', 'm4', 'f4'] 
  * name, so every line of that speaker still gets the same voice.
  */
 export function fallbackVoice(name: string): VoiceSpec {
-  const h = Number.parseInt(hashOf(name.trim().toUpperCase()).slice(0, 8), 16);
+  const who = name.trim().toUpperCase();
+  const h = Number.parseInt(hashOf(who).slice(0, 8), 16);
   const variant = FALLBACK_VARIANTS[h % FALLBACK_VARIANTS.length]!;
   return {
     gender: variant.startsWith('f') ? 'female' : variant.startsWith('m') ? 'male' : 'neutral',
     pitch: 30 + (h % 41),
     rate: 150 + ((h >>> 8) % 31),
     variant,
-    description: `derived from the speaker's name (${name}): no Character node`,
+    description: `derived from the speaker's name (${who}): no Character node`,
   };
 }
 
