@@ -1,8 +1,9 @@
 import { stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { CameraMovementSchema } from '@automovie/contracts';
 import { z } from 'zod';
-import { h264Options, stillMoveChain } from './camera.ts';
+import { type H264Preset, h264Options, stillMoveChain } from './camera.ts';
 import { invalidMediaInput, parseMediaInput } from './errors.ts';
 import { probeMedia } from './probe.ts';
 import { runFfmpeg } from './run-ffmpeg.ts';
@@ -48,8 +49,8 @@ const SUBTITLE_STYLE = [
 ].join(',');
 
 /** Encoder settings for the two delivery formats. */
-export function videoEncoderOptions(format: 'mp4' | 'webm', hasAudio: boolean): string[] {
-  if (format === 'mp4') return [...h264Options(), ...(hasAudio ? ['-c:a', 'aac', '-b:a', '160k', '-ar', '48000'] : [])];
+export function videoEncoderOptions(format: 'mp4' | 'webm', hasAudio: boolean, preset: H264Preset = 'veryfast'): string[] {
+  if (format === 'mp4') return [...h264Options(preset), ...(hasAudio ? ['-c:a', 'aac', '-b:a', '160k', '-ar', '48000'] : [])];
   return [
     '-c:v',
     'libvpx-vp9',
@@ -66,7 +67,7 @@ export function videoEncoderOptions(format: 'mp4' | 'webm', hasAudio: boolean): 
     '-pix_fmt',
     'yuv420p',
     '-threads',
-    '2',
+    String(availableParallelism()),
     ...(hasAudio ? ['-c:a', 'libopus', '-b:a', '96k', '-ar', '48000'] : []),
   ];
 }
@@ -126,7 +127,12 @@ function filterPath(path: string): string {
  */
 export async function renderTimeline(
   input: TimelineSpec,
-  opts: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+  opts: {
+    onProgress?: (fraction: number) => void;
+    signal?: AbortSignal;
+    /** x264 preset for MP4 output (default `ultrafast`: the animatic is a draft and CPU is the budget). */
+    preset?: H264Preset;
+  } = {},
 ): Promise<{ durationS: number; bytes: number }> {
   const spec = parseMediaInput(TimelineSpecSchema, input, 'timeline');
   const { width: w, height: h, fps } = spec;
@@ -200,7 +206,7 @@ export async function renderTimeline(
       filterGraph: chains.join(';'),
       outputOptions: [
         ...maps,
-        ...videoEncoderOptions(spec.format, Boolean(spec.audioPath)),
+        ...videoEncoderOptions(spec.format, Boolean(spec.audioPath), opts.preset ?? 'ultrafast'),
         '-r',
         String(fps),
         '-frames:v',
