@@ -80,15 +80,13 @@ describe('offline media through the gateway (storyboard, camera move, espeak-ng,
     expect(again).toMatchObject({ cached: true });
     expect(again.asset.id).toBe(img.asset.id);
 
-    const vid = await c.call(t.generate_video, {
-      projectId,
-      prompt: 'push in',
-      imageAssetId: img.asset.id,
-      durationS: 1,
-      width: 320,
-      height: 180,
-      fps: 12,
-    });
+    const progress: Array<string | undefined> = [];
+    const vid = await c.call(
+      t.generate_video,
+      { projectId, prompt: 'push in', imageAssetId: img.asset.id, durationS: 1, width: 320, height: 180, fps: 12 },
+      { onProgress: (p) => progress.push(p.message) },
+    );
+    expect(progress).toContain('video: offline-camera camera-move-1');
     expect(vid.asset).toMatchObject({ kind: 'video', mime: 'video/mp4', provider: 'offline-camera' });
     const p = await probe(await fetchAsset(vid.asset.id, 'move.mp4'));
     expect(p.format.format_name).toContain('mp4');
