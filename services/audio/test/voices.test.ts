@@ -1,4 +1,4 @@
-import type { CharacterRecord, LineRecord } from '@automovie/contracts';
+import type { CharacterRecord, LineRecord, SceneRecord } from '@automovie/contracts';
 import { describe, expect, it } from 'vitest';
 import { ambienceFor } from '../src/ambience.ts';
 import { audioKeyOf, fallbackVoice, speakerOf } from '../src/voices.ts';
