@@ -70,10 +70,12 @@ export async function runFfmpeg(job: FfmpegJob): Promise<void> {
       done();
       if (aborted || job.signal?.aborted) return reject(abortedError(job.signal));
       const tail = (stderr ?? '').split('\n').filter((l) => l.trim() !== '' && !/^\s*(frame|size)=/.test(l));
+      const killed = /killed with signal (\w+)/.exec(err.message);
       const telling = tail.filter((l) => !/^(Conversion failed!|Error configuring filter graph)$/.test(l.trim())).slice(-3);
       reject(
         new MediaError('MEDIA_FFMPEG_FAILED', `ffmpeg failed: ${telling.join(' | ') || err.message}`, {
-          data: { stderr: tail.slice(-STDERR_LINES).join('\n') },
+          // A signal we did not send (the OOM killer, a drained node) is the machine's fault, not the input's: callers retry on `data.signal`.
+          data: { stderr: tail.slice(-STDERR_LINES).join('\n'), ...(killed ? { signal: killed[1] } : {}) },
           cause: err,
         }),
       );
