@@ -38,16 +38,15 @@ describe('voices', () => {
 });
 
 describe('ambienceFor', () => {
-  const scene = (heading: string, intExt: 'INT' | 'EXT', timeOfDay: 'DAY' | 'NIGHT', action: string) =>
-    ({
-      number: 1,
-      heading,
-      intExt,
-      location: heading.split('. ')[1]!.split(' -')[0]!,
-      timeOfDay,
-      summary: '',
-      elements: [{ type: 'action', text: action }],
-    }) as const;
+  const scene = (heading: string, intExt: 'INT' | 'EXT', timeOfDay: 'DAY' | 'NIGHT', action: string): SceneRecord => ({
+    number: 1,
+    heading,
+    intExt,
+    location: heading.split('. ')[1]!.split(' -')[0]!,
+    timeOfDay,
+    summary: '',
+    elements: [{ type: 'action', text: action }],
+  });
 
   it('hears the weather and the place in the words', () => {
     expect(ambienceFor(scene('EXT. HARBOUR STREET - NIGHT', 'EXT', 'NIGHT', 'Rain hammers the cobbles.'), undefined)).toBe(
