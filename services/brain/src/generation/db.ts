@@ -40,7 +40,8 @@ export interface GenerationDbOptions {
  * The gateway's own SQLite file (`generation.db` in the data dir): metering rows and the cache
  * index, so get_usage, budgets and cache hits survive a restart. Separate from the graph so
  * metering works the same with the Neo4j backend, and so paid-call rows cannot be edited through
- * graph tools.
+ * graph tools. One brain process owns the file (as it owns the embedded graph): the running spend
+ * totals kept in memory assume no other writer.
  */
 export class GenerationDb {
   readonly #db: Database.Database;
@@ -52,6 +53,8 @@ export class GenerationDb {
   readonly #putCache: Database.Statement;
   readonly #delCache: Database.Statement;
   #putsSincePrune = 0;
+  /** Running totals per project: the budget check runs before every attempt and must not scan the project's rows. */
+  readonly #spentCache = new Map<string, number>();
 
   constructor(file: string, opts: GenerationDbOptions = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -93,7 +96,7 @@ export class GenerationDb {
     );
     this.#spent = this.#db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM usage WHERE project_id = ?');
     this.#getCache = this.#db.prepare(
-      'SELECT key, kind, provider, model, payload, cost_usd AS costUsd, created_at AS createdAt FROM cache WHERE key = ?',
+      'SELECT key, kind, provider, model, payload, cost_usd AS costUsd, created_at AS createdAt, used_at AS usedAt FROM cache WHERE key = ?',
     );
     this.#touchCache = this.#db.prepare('UPDATE cache SET used_at = ? WHERE key = ?');
     this.#putCache = this.#db.prepare(
@@ -105,11 +108,18 @@ export class GenerationDb {
 
   recordUsage(e: UsageEntry): void {
     this.#insertUsage.run({ ...e, template: e.template ?? null });
+    const total = this.#spentCache.get(e.projectId);
+    if (total !== undefined) this.#spentCache.set(e.projectId, total + e.costUsd);
   }
 
   /** Everything the project has been charged, all time. */
   spentUsd(projectId: string): number {
-    return (this.#spent.get(projectId) as { spent: number }).spent;
+    let total = this.#spentCache.get(projectId);
+    if (total === undefined) {
+      total = (this.#spent.get(projectId) as { spent: number }).spent;
+      this.#spentCache.set(projectId, total);
+    }
+    return total;
   }
 
   /** Calls, cost and latency percentiles per kind, provider and model, in [since, until). */
@@ -163,10 +173,13 @@ export class GenerationDb {
   }
 
   getCache(key: string): CacheEntry | undefined {
-    const row = this.#getCache.get(key) as (Omit<CacheEntry, 'payload'> & { payload: string }) | undefined;
+    const row = this.#getCache.get(key) as (Omit<CacheEntry, 'payload'> & { payload: string; usedAt: number }) | undefined;
     if (row === undefined) return undefined;
-    this.#touchCache.run(Date.now(), key);
-    return { ...row, payload: JSON.parse(row.payload) };
+    const { usedAt, ...entry } = row;
+    // Recency only orders eviction: a minute's precision is plenty and spares a write on most hits.
+    const now = Date.now();
+    if (now - usedAt > 60_000) this.#touchCache.run(now, key);
+    return { ...entry, payload: JSON.parse(entry.payload) };
   }
 
   putCache(e: CacheEntry): void {
