@@ -2,7 +2,7 @@ import { BUILTIN_TEMPLATES, type BuiltinTemplateName } from '@automovie/contract
 import { type TempDir, tempDir } from '@automovie/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJsonAnswer, SchemaValidator, structuredOutput } from '../src/generation/structured.ts';
-import { type BuiltinTemplateDef, interpolate, placeholders, TemplateService } from '../src/generation/templates.ts';
+import { type BuiltinTemplateDef, interpolate, TemplateService, variableRefs } from '../src/generation/templates.ts';
 import { EmbeddedGraphStore } from '../src/graph/embedded.ts';
 import { type GatewayFixture, gatewayFixture, ScriptedTextProvider, textCall } from './generation-fixtures.ts';
 
@@ -106,7 +106,7 @@ describe('prompt templates', () => {
   });
 
   it('interpolates strings as they are and other values as JSON', () => {
-    expect(placeholders('{{a}} and {{ b }} and {{a}}')).toEqual(['a', 'b']);
+    expect(variableRefs('{{a}} and {{ b }} and {{a}}')).toEqual(['a', 'b']);
     expect(interpolate('Hi {{name}}: {{ data }}{{missing}}.', { name: 'Mara', data: { n: 1 } })).toBe('Hi Mara: {\n  "n": 1\n}.');
   });
 
@@ -142,7 +142,7 @@ describe('prompt templates', () => {
     expect((await templates.get(projectId, 'story.outlines')).builtin).toBe(false);
   });
 
-  it('refuses placeholders that are not declared and bad variable schemas', async () => {
+  it('refuses variable references that are not declared and bad variable schemas', async () => {
     const e1 = await codeOf(
       templates.upsert(projectId, { name: 'x.y', body: 'Hi {{who}} {{what}}', variables: [{ name: 'who', required: true }] }),
     );

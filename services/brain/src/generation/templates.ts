@@ -39,7 +39,7 @@ export interface PreparedPrompt {
   variables: Record<string, unknown>;
 }
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const VARIABLE_REF = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 /** Timestamp of the built-ins: they ship with the code, not at a moment of a project. */
 const BUILTIN_CREATED_AT = '2025-01-01T00:00:00.000Z';
 const MAX_VERSIONS_LISTED = 1000;
@@ -53,14 +53,14 @@ export function isBuiltinName(name: string): name is BuiltinTemplateName {
   return Object.hasOwn(BUILTIN_TEMPLATES, name);
 }
 
-/** The placeholders of a text, in order of first use. */
-export function placeholders(text: string): string[] {
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string))];
+/** The `{{variable}}` references of a text, in order of first use. */
+export function variableRefs(text: string): string[] {
+  return [...new Set([...text.matchAll(VARIABLE_REF)].map((m) => m[1] as string))];
 }
 
 /** Replaces `{{name}}` by the variable: strings as they are, other values as indented JSON, absent ones by nothing. */
 export function interpolate(text: string, variables: Record<string, unknown>): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => {
+  return text.replace(VARIABLE_REF, (_, name: string) => {
     const v = variables[name];
     if (v === undefined || v === null) return '';
     return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
@@ -143,7 +143,7 @@ export class TemplateService {
     });
   }
 
-  /** Saves the next version (the previous ones stay); refuses placeholders that name no declared variable. */
+  /** Saves the next version (the previous ones stay); refuses references to undeclared variables. */
   async upsert(projectId: string, input: TemplateInput): Promise<PromptTemplate> {
     const declared = new Set(input.variables.map((v) => v.name));
     if (declared.size !== input.variables.length) {
@@ -152,7 +152,7 @@ export class TemplateService {
       });
     }
     for (const field of ['system', 'body'] as const) {
-      const undeclared = placeholders(input[field] ?? '').filter((p) => !declared.has(p));
+      const undeclared = variableRefs(input[field] ?? '').filter((p) => !declared.has(p));
       if (undeclared.length > 0) {
         throw new BrainError(
           'BRAIN_TEMPLATE_VARIABLES',
