@@ -13,6 +13,7 @@ import {
   ExportRecordSchema,
   export_screenplay,
   get_asset,
+  get_workflow_data,
   type Principal,
   type Progress,
   type ProjectBundle,
@@ -247,7 +248,7 @@ export class Exporter {
       }
       case 'mp4':
       case 'webm': {
-        const assetId = await this.#animatic(c.principal, c.bundle, c.req.projectId, format);
+        const assetId = await this.#animatic(c.brain, c.principal, c.bundle, c.req.projectId, format);
         const { asset, url } = await c.brain.call(get_asset, { projectId: c.req.projectId, assetId });
         // The animatic is already an asset of the store; it is downloaded only to go into the ZIP.
         const local = c.req.formats.includes('zip') ? path : undefined;
@@ -341,24 +342,46 @@ export class Exporter {
   }
 
   /**
-   * The animatic in `format`: the video service's assemble_animatic, which returns the stored
-   * video when the timeline, mix and options are unchanged; WebM is a transcode of the MP4.
+   * The animatic in `format`: the one the video service recorded (Workflow `animatic-<format>`,
+   * written by assemble_animatic); else WebM as a transcode of the recorded MP4; else the video
+   * service's assemble_animatic, which makes it from the timeline.
    */
-  async #animatic(principal: Principal, bundle: ProjectBundle, projectId: string, format: 'mp4' | 'webm'): Promise<string> {
-    if (bundle.timeline === null || bundle.timeline.shots.length === 0) {
+  async #animatic(
+    brain: McpClient,
+    principal: Principal,
+    bundle: ProjectBundle,
+    projectId: string,
+    format: 'mp4' | 'webm',
+  ): Promise<string> {
+    const recorded = async (f: 'mp4' | 'webm') => {
+      const r = await readWorkflow(brain, projectId, `animatic-${f}`);
+      return r !== undefined && typeof r.assetId === 'string' && r.assetId !== '' ? r.assetId : undefined;
+    };
+    const own = await recorded(format);
+    if (own !== undefined) return own;
+    const timeoutMs = this.#deps.config.EXPORT_CALL_TIMEOUT_MS;
+    const mp4 = format === 'webm' ? await recorded('mp4') : undefined;
+    if (mp4 === undefined && (bundle.timeline === null || bundle.timeline.shots.length === 0)) {
       throw new ExportError(
         'EXPORT_NO_ANIMATIC',
-        'The project has no timeline yet: build_timeline and assemble_animatic make the animatic',
+        'The project has no animatic and no timeline yet: build_timeline and assemble_animatic make it',
         {
           field: 'formats',
         },
       );
     }
     const video = await this.#reach('video', principal, `the ${format.toUpperCase()} animatic`);
-    const timeoutMs = this.#deps.config.EXPORT_CALL_TIMEOUT_MS;
-    const mp4 = await video.call(assemble_animatic, { projectId, format: 'mp4' }, { timeoutMs });
-    if (format === 'mp4') return mp4.assetId;
-    const webm = await video.call(transcode, { projectId, assetId: mp4.assetId, format: 'webm' }, { timeoutMs });
-    return webm.assetId;
+    if (mp4 !== undefined) return (await video.call(transcode, { projectId, assetId: mp4, format: 'webm' }, { timeoutMs })).assetId;
+    return (await video.call(assemble_animatic, { projectId, format }, { timeoutMs })).assetId;
+  }
+}
+
+/** A workflow record's data, or undefined when there is none of that id. */
+async function readWorkflow(brain: McpClient, projectId: string, id: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await brain.call(get_workflow_data, { projectId, id })).workflow.data;
+  } catch (err) {
+    if (err instanceof AutomovieError && err.code === 'BRAIN_NODE_NOT_FOUND') return undefined;
+    throw err;
   }
 }

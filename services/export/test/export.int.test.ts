@@ -11,11 +11,13 @@ import {
   export_project,
   filmIds,
   generate_image,
+  generate_video,
   get_export,
   type Progress,
   ProjectBundleSchema,
   type SceneRecord,
   type ShotRecord,
+  store_workflow_data,
 } from '@automovie/contracts';
 import { FilmGraph } from '@automovie/film-graph';
 import { McpClient } from '@automovie/mcp-ws';
@@ -229,11 +231,40 @@ describe('export over a real brain', () => {
     expect(Date.parse(old.files[0]?.expiresAt as string)).toBeGreaterThan(Date.now());
   });
 
+  it('exports the animatic the video service recorded, and puts it in the ZIP', async () => {
+    const frame = (await new FilmGraph(brainClient, projectId).shots())[0]?.record.frameAssetId as string;
+    const { asset } = await brainClient.call(generate_video, {
+      projectId,
+      prompt: 'animatic',
+      imageAssetId: frame,
+      durationS: 1,
+      width: 320,
+      height: 180,
+      fps: 12,
+    });
+    await brainClient.call(store_workflow_data, {
+      projectId,
+      id: 'animatic-mp4',
+      kind: 'animatic',
+      status: 'done',
+      data: { key: 'k', assetId: asset.id, durationS: 1, hasAudio: false },
+    });
+    const out = await client.call(export_project, { projectId, formats: ['mp4', 'zip'] });
+    expect(out.failures).toEqual([]);
+    expect(out.files[0]).toMatchObject({ format: 'mp4', filename: 'the-last-keeper-animatic.mp4', assetId: asset.id, mime: 'video/mp4' });
+    const links = await client.call(get_export, { projectId, exportId: out.exportId, format: 'zip' });
+    const zipPath = join(data.path, 'video.zip');
+    await writeFile(zipPath, Buffer.from(await (await fetch(links.files[0]?.url as string)).arrayBuffer()));
+    const { stdout } = await run('unzip', ['-l', zipPath]);
+    expect(stdout).toMatch(new RegExp(`\\s${asset.bytes}\\s.*the-last-keeper/the-last-keeper-animatic\\.mp4`));
+  });
+
   it('fails a format whose service is down with an error naming it, and still makes the others', async () => {
-    const out = await client.call(export_project, { projectId, formats: ['json', 'mp4'], force: true });
+    // WebM is a transcode of the recorded MP4 by the video service, which is not running.
+    const out = await client.call(export_project, { projectId, formats: ['json', 'webm'], force: true });
     expect(out.files.map((f) => f.format)).toEqual(['json']);
     expect(out.failures).toHaveLength(1);
-    expect(out.failures[0]).toMatchObject({ format: 'mp4', code: 'EXPORT_SERVICE_UNAVAILABLE' });
+    expect(out.failures[0]).toMatchObject({ format: 'webm', code: 'EXPORT_SERVICE_UNAVAILABLE' });
     expect(out.failures[0]?.message).toMatch(/video service at ws:\/\/127\.0\.0\.1:\d+\/mcp cannot be reached/);
     const links = await client.call(get_export, { projectId });
     expect(links.failures).toEqual(out.failures);
@@ -263,9 +294,9 @@ describe('export over a real brain', () => {
       await lonely.stop();
     }
     // Every requested format failing is an error, listing each reason.
-    const err = (await client.call(export_project, { projectId, formats: ['mp4'] }).catch((e: unknown) => e)) as AutomovieError;
+    const err = (await client.call(export_project, { projectId, formats: ['webm'] }).catch((e: unknown) => e)) as AutomovieError;
     expect(err.code).toBe('EXPORT_FAILED');
-    expect(err.message).toMatch(/mp4: The video service/);
+    expect(err.message).toMatch(/webm: The video service/);
   });
 
   it.skipIf(!hasStory)('writes Fountain and FDX through the story service', async () => {
