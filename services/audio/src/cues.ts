@@ -87,15 +87,16 @@ export function lineCues(line: TimedLine, limits: CueLimits = DEFAULT_CUE_LIMITS
   let cur: Word[] = [];
   for (const w of words) {
     const next = [...cur, w];
-    if (
-      cur.length > 0 &&
-      wrapWords(
-        next.map((x) => x.text),
-        limits.maxChars,
-      ).length > limits.maxLines
-    ) {
-      groups.push(cur);
-      cur = [w];
+    if (cur.length > 0 && !fits(next, limits)) {
+      // Prefer to end the cue where the sentence pauses (after . , ; : ! ? or a dash) when that
+      // keeps at least half of it, so a cue reads as a phrase rather than stopping mid-clause.
+      const cut = phraseEnd(cur);
+      groups.push(cur.slice(0, cut));
+      cur = [...cur.slice(cut), w];
+      while (!fits(cur, limits) && cur.length > 1) {
+        groups.push(cur.slice(0, -1));
+        cur = cur.slice(-1);
+      }
     } else cur = next;
   }
   if (cur.length > 0) groups.push(cur);
@@ -121,6 +122,27 @@ export function lineCues(line: TimedLine, limits: CueLimits = DEFAULT_CUE_LIMITS
   return cues
     .map((c) => ({ ...c, startS: Math.ceil(c.startS * 1000 - 1e-6) / 1000, endS: Math.floor(c.endS * 1000 + 1e-6) / 1000 }))
     .filter((c) => c.endS > c.startS);
+}
+
+function fits(words: readonly Word[], limits: CueLimits): boolean {
+  return (
+    wrapWords(
+      words.map((w) => w.text),
+      limits.maxChars,
+    ).length <= limits.maxLines
+  );
+}
+
+/** How many words of a full cue to keep: up to its last phrase break in the second half, else all. */
+function phraseEnd(words: readonly Word[]): number {
+  const chars = words.reduce((a, w) => a + w.text.length + 1, 0);
+  let seen = 0;
+  let best = words.length;
+  words.forEach((w, i) => {
+    seen += w.text.length + 1;
+    if (i < words.length - 1 && seen >= chars / 2 && /[.,;:!?…—–-]["')\]]?$/.test(w.text)) best = i + 1;
+  });
+  return best;
 }
 
 /** Cues of every line, in time order. */

@@ -103,3 +103,15 @@ describe('buildCues', () => {
     expect(cues.map((c) => c.lineId)).toEqual(['a', 'b']);
   });
 });
+
+describe('phrase breaks', () => {
+  it('ends a full cue after a comma in its second half rather than mid-clause', () => {
+    const text = 'I waited at the harbour until the last ferry left, and then I walked home along the river in the rain.';
+    const cues = lineCues(timed('l', text, 0));
+    expect(cues.map((c) => c.text.replace(/\n/g, ' '))).toEqual([
+      'I waited at the harbour until the last ferry left,',
+      'and then I walked home along the river in the rain.',
+    ]);
+    for (const c of cues) for (const row of c.text.split('\n')) expect(row.length).toBeLessThanOrEqual(42);
+  });
+});
