@@ -13,7 +13,7 @@ export const voiceDialogueTool = (ctx: AudioContext) =>
     const [lines, characters] = await Promise.all([graph.lines(), graph.characters()]);
     const byId = characterMap(characters);
     const fallbackVoices = new Set<string>();
-    const todo: Array<LineItem & { audioKey: string }> = [];
+    const pending: Array<LineItem & { audioKey: string }> = [];
     let totalSpeechS = 0;
     for (const { id, record } of lines) {
       const speaker = speakerOf(record, byId);
@@ -22,24 +22,24 @@ export const voiceDialogueTool = (ctx: AudioContext) =>
       const audioKey = audioKeyOf(record.text, voice, seed);
       const voiced = record.audioKey === audioKey && record.audioAssetId !== undefined && record.durationS !== undefined;
       if (voiced) totalSpeechS += record.durationS ?? 0;
-      else todo.push({ key: id, text: record.text, voice, ...(seed === undefined ? {} : { seed }), audioKey });
+      else pending.push({ key: id, text: record.text, voice, ...(seed === undefined ? {} : { seed }), audioKey });
     }
 
     let taskId: string | undefined;
-    if (todo.length > 0) {
-      await call.progress({ progress: 0, total: todo.length, message: `voicing ${todo.length} of ${lines.length} lines` });
+    if (pending.length > 0) {
+      await call.progress({ progress: 0, total: pending.length, message: `voicing ${pending.length} of ${lines.length} lines` });
       const { task, result } = await runTask({
         tasks,
         projectId,
         kind: 'synthesize_lines',
-        payload: { lines: todo.map(({ audioKey: _, ...item }) => item) },
-        idempotencyKey: `voice_dialogue:${hashOf(todo.map((t) => [t.key, t.audioKey]))}`,
+        payload: { lines: pending.map(({ audioKey: _, ...item }) => item) },
+        idempotencyKey: `voice_dialogue:${hashOf(pending.map((t) => [t.key, t.audioKey]))}`,
         pollMs: ctx.config.AUDIO_TASK_POLL_MS,
         onProgress: (p) => void call.progress(p).catch(() => undefined),
         signal: call.signal,
       });
       taskId = task.id;
-      const keys = new Map(todo.map((t) => [t.key, t.audioKey]));
+      const keys = new Map(pending.map((t) => [t.key, t.audioKey]));
       for (const r of result.lines) {
         totalSpeechS += r.durationS;
         await brain.call(update_node, {
@@ -49,11 +49,11 @@ export const voiceDialogueTool = (ctx: AudioContext) =>
         });
       }
     }
-    call.log.info({ projectId, lines: lines.length, synthesized: todo.length, taskId }, 'voiced dialogue');
+    call.log.info({ projectId, lines: lines.length, synthesized: pending.length, taskId }, 'voiced dialogue');
     return {
       lines: lines.length,
-      synthesized: todo.length,
-      reused: lines.length - todo.length,
+      synthesized: pending.length,
+      reused: lines.length - pending.length,
       totalSpeechS: Math.round(totalSpeechS * 1000) / 1000,
       ...(taskId === undefined ? {} : { taskId }),
       fallbackVoices: [...fallbackVoices].sort(),
