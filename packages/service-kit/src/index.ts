@@ -4,5 +4,5 @@ export { ServiceKitError, type ServiceKitErrorCode, ServiceKitErrorCodes, toServ
 export { type EventMeta, EventPublisher, type EventPublisherOptions } from './events.ts';
 export { FleetClients, type FleetClientsOptions } from './fleet.ts';
 export { createLogger, type LoggerOptions, REDACT_PATHS } from './logger.ts';
-export { ServiceMetrics } from './metrics.ts';
+export { type GaugeOptions, ServiceMetrics } from './metrics.ts';
 export { buildService, type ReadinessCheck, runService, type Service, type ServiceDefinition } from './service.ts';

@@ -1,6 +1,17 @@
 import type { CallEvent, McpTransportKind } from '@automovie/mcp-ws';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** A gauge a service adds to its /metrics (see {@link ServiceMetrics.registerGauge}). */
+export interface GaugeOptions<L extends string> {
+  /** Metric name; the fleet's start with `automovie_`. */
+  name: string;
+  help: string;
+  /** Label names. Default none. */
+  labelNames?: readonly L[];
+  /** Runs at each scrape, before the gauge is read, to set its values. Default none: the caller sets them. */
+  collect?: (gauge: Gauge<L>) => Promise<void> | void;
+}
+
 /** The `tool` label of calls to tools the service does not have. */
 export const UNKNOWN_TOOL_LABEL = '_unknown';
 
@@ -57,6 +68,27 @@ export class ServiceMetrics {
   onInflightChange = (delta: number): void => {
     this.#inflight.inc(delta);
   };
+
+  /**
+   * Adds a service's own gauge to this registry, so it is served on /metrics with the `service`
+   * label. A `collect` that throws fails the scrape: bound and catch what it waits on.
+   */
+  registerGauge<L extends string = never>(opts: GaugeOptions<L>): Gauge<L> {
+    const { collect } = opts;
+    return new Gauge<L>({
+      name: opts.name,
+      help: opts.help,
+      labelNames: opts.labelNames ?? [],
+      registers: [this.registry],
+      ...(collect === undefined
+        ? {}
+        : {
+            collect(this: Gauge<L>) {
+              return collect(this);
+            },
+          }),
+    });
+  }
 
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };

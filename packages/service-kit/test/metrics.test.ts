@@ -112,4 +112,31 @@ describe('/metrics', () => {
     );
     expect(value(parse((await svc.metrics.render()).body), 'automovie_mcp_inflight')).toBe(0);
   });
+
+  it("serves a service's own gauge, its collect run at every scrape, with the service label", async () => {
+    const svc = await buildKitService();
+    services.push(svc);
+    const { url } = await svc.start();
+    let scrapes = 0;
+    const gauge = svc.metrics.registerGauge({
+      name: 'automovie_test_depth',
+      help: 'a depth read at scrape time',
+      labelNames: ['queue'],
+      collect: async (g) => {
+        scrapes += 1;
+        await new Promise((r) => setTimeout(r, 10));
+        g.set({ queue: 'a' }, scrapes * 10);
+      },
+    });
+    gauge.set({ queue: 'b' }, 7);
+    const scrape = async () => parse(await (await fetch(`${url}/metrics`)).text());
+
+    const first = await scrape();
+    expect(value(first, 'automovie_test_depth', { service: 'kitsvc', queue: 'a' })).toBe(10);
+    expect(value(first, 'automovie_test_depth', { queue: 'b' })).toBe(7);
+    expect(value(await scrape(), 'automovie_test_depth', { queue: 'a' })).toBe(20);
+    expect(scrapes).toBe(2);
+    // Names are unique per registry: a second gauge of the same name is refused, not silently merged.
+    expect(() => svc.metrics.registerGauge({ name: 'automovie_test_depth', help: 'again' })).toThrow(/already been registered/);
+  });
 });

@@ -72,6 +72,8 @@ export const gpuTasksConfigSchema = baseConfigSchema.extend({
   GPU_TASKS_PROJECT_CACHE_MS: ms(0, 3_600_000, 60_000),
   /** Frames or lines a worker generates at once within one task. Default 4. */
   GPU_TASKS_ITEM_PARALLELISM: z.coerce.number().int().min(1).max(64).default(4),
+  /** Longest a /metrics scrape waits for the job counts before serving the last ones read. Default 2000 ms. */
+  GPU_TASKS_METRICS_TIMEOUT_MS: ms(10, 60_000, 2000),
   /** Bearer token for the dashboard at /admin/queues. Unset: the dashboard answers loopback clients only. */
   GPU_TASKS_BOARD_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Brain URL override (default ws://127.0.0.1:4100/mcp). */

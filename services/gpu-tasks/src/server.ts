@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { registerBoard } from './board.ts';
 import { concurrencyOf, DEFAULT_ATTEMPTS, type GpuTasksConfig } from './config.ts';
 import { TaskService } from './engine.ts';
+import { registerJobsMetric } from './job-metrics.ts';
 import { ProjectGate } from './project-gate.ts';
 import { WorkerPool } from './runner.ts';
 import { TaskStore } from './store.ts';
@@ -86,6 +87,12 @@ export async function buildServer(config: GpuTasksConfig, opts: BuildOptions = {
       await events.close();
       await redis.quit().catch(() => redis.disconnect());
     },
+  });
+  registerJobsMetric({
+    metrics: service.metrics,
+    read: (kind) => store.jobCounts(kind),
+    logger,
+    timeoutMs: config.GPU_TASKS_METRICS_TIMEOUT_MS,
   });
   const start = service.start.bind(service);
   const stop = service.stop.bind(service);

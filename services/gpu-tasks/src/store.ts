@@ -46,6 +46,15 @@ export interface DeadLetter {
 
 export type TaskJob = Job<TaskJobData, Record<string, unknown>, string>;
 
+/** The BullMQ states whose job counts are read (gpu-tasks adds no parent/child flows). */
+const COUNTED_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
+
+/** The states {@link TaskStore.jobCounts} reports, each job in exactly one. */
+export const QUEUE_STATES = [...COUNTED_STATES, 'paused'] as const;
+
+/** Job counts of one kind: per state, plus the tasks dead-lettered beside the queue. */
+export type JobCounts = Record<(typeof QUEUE_STATES)[number] | 'dead_lettered', number>;
+
 const ERROR_PREFIX = /^([A-Z][A-Z0-9_]*): ([\s\S]*)$/;
 
 /** The error behind a failed job: the structured one its worker recorded, else its failure message. */
@@ -180,6 +189,24 @@ export class TaskStore {
 
   async deadLetterCount(kind: TaskKind): Promise<number> {
     return this.redis.zcard(this.keys.deadLetterIndex(kind));
+  }
+
+  /**
+   * How many of a kind's jobs are in each state, and how many of its tasks are dead-lettered.
+   * BullMQ leaves the jobs of a paused queue in its waiting and prioritized sets; they are
+   * reported as `paused` instead, since no worker takes them (and scaling on them would be waste).
+   */
+  async jobCounts(kind: TaskKind): Promise<JobCounts> {
+    const q = this.queue(kind);
+    const [c, paused, dead] = await Promise.all([q.getJobCounts(...COUNTED_STATES), q.isPaused(), this.deadLetterCount(kind)]);
+    const counts = { paused: 0, dead_lettered: dead } as JobCounts;
+    for (const state of COUNTED_STATES) counts[state] = c[state] ?? 0;
+    if (paused) {
+      counts.paused = counts.waiting + counts.prioritized;
+      counts.waiting = 0;
+      counts.prioritized = 0;
+    }
+    return counts;
   }
 
   async close(): Promise<void> {
