@@ -27,6 +27,10 @@ export const CliErrorCodes = {
   CLI_SERVICE_EXITED: { exit: ExitCodes.FAILURE, status: 500 },
   CLI_SERVICE_NOT_READY: { exit: ExitCodes.FAILURE, status: 504 },
   CLI_INTERRUPTED: { exit: ExitCodes.INTERRUPTED, status: 499 },
+  /** The production run ended failed or cancelled (the message names the step and its error). */
+  CLI_RUN_FAILED: { exit: ExitCodes.FAILURE, status: 502 },
+  /** An export file could not be downloaded from the fleet. */
+  CLI_DOWNLOAD_FAILED: { exit: ExitCodes.FAILURE, status: 502 },
 } as const satisfies Record<string, { exit: number; status: number }>;
 export type CliErrorCode = keyof typeof CliErrorCodes;
 

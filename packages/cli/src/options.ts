@@ -138,3 +138,20 @@ export function parsePort(text: string, what: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new CliError('CLI_USAGE', `Invalid ${what} "${text}": a port between 1 and 65535`);
   return n;
 }
+
+/** `--duration S` → the film's target length in whole seconds (5 s to 1 h, the orchestrator's range). */
+export function parseFilmDuration(text: string): number {
+  const s = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(s) || s < 5 || s > 3600) {
+    throw new CliError('CLI_USAGE', `Invalid --duration "${text}": a whole number of seconds between 5 and 3600`);
+  }
+  return s;
+}
+
+/** `--style TEXT` → the visual style direction (1–500 characters; a preset name such as noir or comic picks that look). */
+export function parseStyle(text: string): string {
+  const t = text.trim();
+  if (t.length < 1 || t.length > 500)
+    throw new CliError('CLI_USAGE', `Invalid --style "${text}": 1 to 500 characters (e.g. noir, pastel, comic)`);
+  return t;
+}

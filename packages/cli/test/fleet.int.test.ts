@@ -5,7 +5,6 @@ import { whoami } from '@automovie/contracts';
 import { McpClient, TokenAuthority } from '@automovie/mcp-ws';
 import { freePort, type TempDir, tempDir } from '@automovie/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runDemo } from '../src/commands/demo.ts';
 import { runUp } from '../src/commands/up.ts';
 import { CliError } from '../src/errors.ts';
 import { type Fleet, type FleetEvent, startFleet } from '../src/fleet.ts';
@@ -184,74 +183,6 @@ describe('startFleet', () => {
     expect(e.message).toMatch(/^brain exited \(code 1\) before it was ready; see its log: .*logs\/brain\.log/);
     expect(e.message).toContain('LOG_LEVEL'); // the tail of the log says why
     expect(await isPortFree(redisPort)).toBe(true);
-  });
-});
-
-describe('demo', () => {
-  let dir: TempDir;
-  beforeEach(async () => {
-    dir = await tempDir('automovie-demo-');
-  });
-  afterEach(() => dir.remove());
-
-  it('starts a fleet, asks every service whoami, records the idea in the brain, writes fleet.json, and stops the fleet', async () => {
-    const [brainPort, redisPort] = [await freePort(), await freePort()];
-    const io = memoryIo({ env: {}, cwd: dir.path });
-    const { reportPath, report } = await runDemo(
-      io,
-      '  A lighthouse keeper befriends a storm ',
-      {},
-      { repoRoot: REPO_ROOT, dataDir: join(dir.path, 'data'), services: ['brain'], ports: { brain: brainPort }, redisPort },
-    );
-    expect(reportPath).toMatch(new RegExp(`^${dir.path}/out/\\d{8}-\\d{6}-a-lighthouse-keeper-befriends-a-storm/fleet\\.json$`));
-    expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toEqual(report);
-    expect(report).toMatchObject({
-      idea: 'A lighthouse keeper befriends a storm',
-      fleet: { startedByDemo: true, redisUrl: `redis://127.0.0.1:${redisPort}` },
-      pipeline: { status: 'not_yet_available' },
-    });
-    expect(report.fleet.services).toEqual([
-      expect.objectContaining({
-        service: 'brain',
-        version: '0.1.0',
-        principal: expect.objectContaining({ sub: 'cli', scopes: ['brain:whoami'] }),
-      }),
-    ]);
-    expect(io.err()).toMatch(/starting redis on port \d+…\nredis ready in .*\nstarting brain on port \d+…\nbrain ready in /);
-    expect(io.err()).toContain('calling whoami on brain…');
-    expect(io.err()).toMatch(/stopping the fleet…\nfleet stopped in /);
-    expect(io.out()).toMatch(/^SERVICE\s+VERSION\s+INSTANCE\s+PRINCIPAL\nbrain\s+0\.1\.0\s+[0-9a-f-]{36}\s+cli \[brain:whoami\]\n/);
-    expect(io.out()).toContain('is not built yet: it arrives with the next issues');
-    expect(io.out()).toMatch(/recorded your idea in the brain; the report is out\/.*\/fleet\.json/);
-    expect(report.brain).toMatchObject({ documentId: 'idea', found: { id: 'idea' } });
-    expect(io.err()).toContain(
-      `brain: project ${report.brain?.projectId} created; the idea is stored as document "idea" and semantic search finds it`,
-    );
-    expect(await isPortFree(brainPort)).toBe(true);
-    expect(await isPortFree(redisPort)).toBe(true);
-  });
-
-  it('reuses a fleet that is already up and ready, and leaves it running', async () => {
-    const [brainPort, redisPort] = [await freePort(), await freePort()];
-    const dataDir = join(dir.path, 'data');
-    const fleet = await startFleet({ repoRoot: REPO_ROOT, dataDir, services: ['brain'], ports: { brain: brainPort }, redisPort, env: {} });
-    try {
-      const io = memoryIo({ env: {}, cwd: dir.path });
-      const { report } = await runDemo(
-        io,
-        'a storm',
-        { out: 'here' },
-        { repoRoot: REPO_ROOT, dataDir, services: ['brain'], ports: { brain: brainPort } },
-      );
-      expect(io.err()).toContain('a fleet is already up and ready (brain): using it');
-      expect(io.err()).not.toContain('starting');
-      expect(report.fleet).toMatchObject({ startedByDemo: false, redisUrl: fleet.redisUrl });
-      expect(report.fleet.services[0]?.instanceId).toBeDefined();
-      expect(existsSync(join(dir.path, 'here', 'fleet.json'))).toBe(true);
-      expect(await isReady(fleet.services[0]!.url)).toBe(true);
-    } finally {
-      await fleet.stop();
-    }
   });
 });
 

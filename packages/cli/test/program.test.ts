@@ -137,5 +137,11 @@ describe('automovie (in-process)', () => {
     io = memoryIo({ env });
     expect(await run(['demo', '   '], io)).toBe(2);
     expect(io.err()).toContain('The idea is empty');
+    io = memoryIo({ env });
+    expect(await run(['demo', 'a storm', '--duration', '4'], io)).toBe(2);
+    expect(io.err()).toContain('Invalid --duration "4": a whole number of seconds between 5 and 3600');
+    io = memoryIo({ env });
+    expect(await run(['demo', 'a storm', '--style', ' '], io)).toBe(2);
+    expect(io.err()).toContain('Invalid --style');
   });
 });

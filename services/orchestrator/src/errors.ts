@@ -15,7 +15,7 @@ export const OrchestratorErrorCodes = {
   ORCHESTRATOR_INVALID_TRANSITION: { status: 409, retryable: false },
   ORCHESTRATOR_UNKNOWN_STEP: { status: 400, retryable: false },
   ORCHESTRATOR_CHOICE_OUT_OF_RANGE: { status: 400, retryable: false },
-  /** No production step is wired into this orchestrator yet. */
+  /** The orchestrator was built with no steps (a custom, empty pipeline). */
   ORCHESTRATOR_PIPELINE_EMPTY: { status: 503, retryable: false },
   /** The brain, which says who may use a project, could not be reached. */
   ORCHESTRATOR_BRAIN_UNAVAILABLE: { status: 503, retryable: true },
@@ -25,6 +25,8 @@ export const OrchestratorErrorCodes = {
   ORCHESTRATOR_RUN_CANCELLED: { status: 409, retryable: false },
   /** The diagnostic pipeline failed where its idea asked it to (`fail:<step>`). */
   ORCHESTRATOR_DIAGNOSTIC_FAILURE: { status: 500, retryable: false },
+  /** export_project could not make one of the film's files (the message names each format and why). */
+  ORCHESTRATOR_EXPORT_INCOMPLETE: { status: 502, retryable: false },
   /** A run kept changing under a write (too many concurrent updates). */
   ORCHESTRATOR_CONFLICT: { status: 409, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;

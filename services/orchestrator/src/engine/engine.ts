@@ -166,7 +166,7 @@ export class Engine {
     if (this.steps.length === 0) {
       throw new OrchestratorError(
         'ORCHESTRATOR_PIPELINE_EMPTY',
-        'This orchestrator has no production steps wired in yet (the domain services arrive with the next release); ORCHESTRATOR_PIPELINE=diagnostic runs the operator diagnostic pipeline',
+        'This orchestrator was built with an empty pipeline; the default (ORCHESTRATOR_PIPELINE=production) makes films, ORCHESTRATOR_PIPELINE=diagnostic runs the operator diagnostic pipeline',
       );
     }
     const id = randomUUID();
