@@ -1,4 +1,5 @@
 import type { Timing } from '@automovie/contracts';
+import { spokenText } from './voices.ts';
 
 /** A subtitle cue of one line, in seconds on the timeline. */
 export interface LineCue {
@@ -56,7 +57,9 @@ interface Word {
  * duration by length (an estimate, used only for lines voiced by a provider that gave none).
  */
 function wordsOf(line: TimedLine): Word[] {
-  const tokens = line.text.split(/\s+/).filter((t) => t !== '');
+  const tokens = spokenText(line.text)
+    .split(/\s+/)
+    .filter((t) => t !== '');
   const timings = line.timings ?? [];
   if (timings.length > 0) {
     const texts = timings.length === tokens.length ? tokens : timings.map((t) => t.text);

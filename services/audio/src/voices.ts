@@ -2,6 +2,20 @@ import { type CharacterRecord, filmIds, type LineRecord, type VoiceSpec } from '
 import type { Stored } from '@automovie/film-graph';
 import { hashOf } from './hash.ts';
 
+/**
+ * The words of a line that are spoken: inline asides such as "(beat)" or "(to Mara)" are acting
+ * directions, not dialogue, so they are neither voiced nor subtitled. A line that is nothing but
+ * an aside keeps its text (there is nothing else to say).
+ */
+export function spokenText(text: string): string {
+  const spoken = text
+    .replace(/\([^()]*\)/g, ' ')
+    .replace(/\s+([,.;:!?…])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return /[\p{L}\p{N}]/u.test(spoken) ? spoken : text.trim();
+}
+
 /** What a line's audio is made from: unchanged key → the audio is kept. */
 export function audioKeyOf(text: string, voice: VoiceSpec, seed: number | undefined): string {
   return hashOf({ text, voice, seed: seed ?? null });

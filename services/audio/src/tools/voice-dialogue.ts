@@ -3,7 +3,7 @@ import { implementTool } from '@automovie/mcp-ws';
 import { type AudioContext, callClients } from '../context.ts';
 import { hashOf } from '../hash.ts';
 import { runTask } from '../tasks.ts';
-import { audioKeyOf, characterMap, fallbackVoice, speakerOf } from '../voices.ts';
+import { audioKeyOf, characterMap, fallbackVoice, speakerOf, spokenText } from '../voices.ts';
 
 type LineItem = TaskPayload<'synthesize_lines'>['lines'][number];
 
@@ -19,10 +19,11 @@ export const voiceDialogueTool = (ctx: AudioContext) =>
       const speaker = speakerOf(record, byId);
       if (!speaker) fallbackVoices.add(record.character);
       const voice = speaker?.voice ?? fallbackVoice(record.character);
-      const audioKey = audioKeyOf(record.text, voice, seed);
+      const text = spokenText(record.text);
+      const audioKey = audioKeyOf(text, voice, seed);
       const voiced = record.audioKey === audioKey && record.audioAssetId !== undefined && record.durationS !== undefined;
       if (voiced) totalSpeechS += record.durationS ?? 0;
-      else pending.push({ key: id, text: record.text, voice, ...(seed === undefined ? {} : { seed }), audioKey });
+      else pending.push({ key: id, text, voice, ...(seed === undefined ? {} : { seed }), audioKey });
     }
 
     let taskId: string | undefined;
