@@ -73,7 +73,13 @@ export const BrainEventData = {
     template: z.string().optional(),
   }),
   /** A generation call that failed (every provider failed, budget refused, invalid output…); `costUsd` is what it still spent. */
-  'generation.failed': z.object({ executionId: id, kind: z.string(), tool: z.string(), code: z.string(), costUsd: z.number().nonnegative() }),
+  'generation.failed': z.object({
+    executionId: id,
+    kind: z.string(),
+    tool: z.string(),
+    code: z.string(),
+    costUsd: z.number().nonnegative(),
+  }),
 } as const;
 export type BrainEventType = keyof typeof BrainEventData;
 

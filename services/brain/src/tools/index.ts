@@ -75,8 +75,6 @@ export function brainTools(ctx: BrainContext): ToolImpl[] {
     deleteProjectTool,
     addMemberTool,
     removeMemberTool,
-    getAssetTool,
-    createAssetUploadTool,
     generateTextTool,
     executePromptTool,
     upsertPromptTemplateTool,
@@ -92,5 +90,7 @@ export function brainTools(ctx: BrainContext): ToolImpl[] {
     moderateContentTool,
     listProvidersTool,
     getUsageTool,
+    getAssetTool,
+    createAssetUploadTool,
   ].map((make) => make(ctx) as unknown as ToolImpl);
 }
