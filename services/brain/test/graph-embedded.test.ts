@@ -22,6 +22,8 @@ async function embeddedFixture(options: Partial<EmbeddedStoreOptions> = {}) {
 describeGraphStoreContract('embedded, exact search', () => embeddedFixture());
 // Every project with a vector goes through HNSW (plus its not-yet-inserted tail).
 describeGraphStoreContract('embedded, HNSW search', () => embeddedFixture({ exactThreshold: 1 }));
+// Keyword search from held postings in every project, reloaded after every write.
+describeGraphStoreContract('embedded, keyword postings', () => embeddedFixture({ keywordIndexMinDocs: 0, keywordIndexQuietMs: 0 }));
 
 /** Waits until the project's HNSW graph holds every vector (none pending). */
 async function settled(store: EmbeddedGraphStore, projectId: string): Promise<VectorIndexState> {
@@ -220,6 +222,99 @@ describe('embedded graph store: keyword search in a big project', () => {
     } finally {
       await store.close();
       await dir.remove();
+    }
+  });
+});
+
+describe('embedded graph store: keyword search from held postings', () => {
+  const WORDS = 'mara leo detective lighthouse opens hides the revolver harbor garage storm night walking walked'.split(' ');
+
+  async function bigProject(options: Partial<EmbeddedStoreOptions>, docs: number, extra: NodeInput[] = []) {
+    const dir = await tempDir('automovie-graph-');
+    const store = EmbeddedGraphStore.open({ dataDir: dir.path, ...options });
+    await store.createProject({ id: 'p', name: 'P' });
+    const next = rng(7);
+    const inputs: NodeInput[] = [...extra];
+    for (let i = 0; i < docs; i++) {
+      // Zipf-like: a few words in most documents, the rest in some.
+      const words = Array.from({ length: 4 + Math.floor(next() * 8) }, () => WORDS[Math.floor(WORDS.length * next() ** 3)]);
+      inputs.push({ id: `d${i}`, label: 'Document', index: { text: words.join(' ') } });
+    }
+    for (let i = 0; i < inputs.length; i += 1000) await store.putNodesAtomic('p', inputs.slice(i, i + 1000));
+    return { store, cleanup: () => store.close().then(() => dir.remove()) };
+  }
+
+  it('ranks exactly as FTS5 bm25 does, before and after deletes and updates', async () => {
+    const queries = [
+      'detective lighthouse',
+      'the walking storm',
+      'Mara hides the revolver at night',
+      'garage',
+      'walked walking harbor leo',
+    ];
+    const direct = await bigProject({}, 3000);
+    const held = await bigProject({ keywordIndexMinDocs: 0, keywordIndexQuietMs: 0 }, 3000);
+    try {
+      const compare = async () => {
+        for (const q of queries) {
+          const a = await direct.store.keywordSearch('p', q, 25);
+          const b = await held.store.keywordSearch('p', q, 25);
+          // Same scores in the same order (weights are held as float32; ties may list their documents in another order).
+          expect(
+            b.map((h) => h.score.toFixed(3)),
+            q,
+          ).toEqual(a.map((h) => h.score.toFixed(3)));
+          expect(b.length, q).toBe(25);
+        }
+      };
+      await compare();
+      for (const s of [direct.store, held.store]) {
+        for (let i = 0; i < 300; i += 3) await s.deleteNode('p', `d${i}`);
+        await s.putNodesAtomic('p', [{ id: 'd1', label: 'Document', index: { text: 'detective detective lighthouse' } }]);
+      }
+      await compare();
+    } finally {
+      await direct.cleanup();
+      await held.cleanup();
+    }
+  });
+
+  it("finds a rare word's document among 10,000 documents of common words", async () => {
+    const rare = { id: 'needle', label: 'Document' as const, index: { text: 'the detective finds a zeppelin in the harbor' } };
+    const { store, cleanup } = await bigProject({ keywordIndexQuietMs: 0 }, 10_000, [rare]);
+    try {
+      for (const q of ['zeppelin', 'the zeppelin detective', 'Mara hides the zeppelin in the lighthouse garage at night']) {
+        expect((await store.keywordSearch('p', q, 10))[0]?.id, q).toBe('needle');
+      }
+      // Another form of the word (FTS5 stems both).
+      expect((await store.keywordSearch('p', 'zeppelins', 10)).map((h) => h.id)).toEqual(['needle']);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('embedded graph store: vector search admission', () => {
+  it('refuses searches past the queue limit at once, retryable, and serves the ones admitted', async () => {
+    const { store, cleanup } = await embeddedFixture({ maxQueuedVectorSearches: 2 });
+    try {
+      await store.createProject({ id: 'p', name: 'P' });
+      const next = rng(3);
+      await store.putNodesAtomic(
+        'p',
+        Array.from({ length: 50 }, (_, i) => ({ id: `v${i}`, label: 'Document' as const, index: { embedding: randomVector(next, 16) } })),
+      );
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => store.vectorSearch('p', randomVector(next, 16), 5)));
+      const served = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      expect(served).toHaveLength(2);
+      for (const r of served) expect(r.value).toHaveLength(5);
+      expect(refused).toHaveLength(8);
+      for (const err of refused) expect(err).toMatchObject({ code: 'BRAIN_VECTOR_INDEX_UNAVAILABLE', retryable: true });
+      // Once the queue has drained, searches are admitted again.
+      expect(await store.vectorSearch('p', randomVector(next, 16), 5)).toHaveLength(5);
+    } finally {
+      await cleanup();
     }
   });
 });

@@ -16,8 +16,9 @@ import {
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { BrainError, invalidInput } from '../errors.ts';
-import { indexForm, queryTerms, toFtsQuery } from './fts-query.ts';
+import { queryTerms, toFtsQuery } from './fts-query.ts';
 import { newId } from './ids.ts';
+import { KeywordIndex } from './keyword-index.ts';
 import { compileFilters } from './sqlite-filters.ts';
 import { compileQuery } from './sqlite-query.ts';
 import { CHECKPOINT_INTERVAL_MS, ftsTable, ftsTableDdl, prepareDatabase } from './sqlite-schema.ts';
@@ -81,6 +82,12 @@ export interface EmbeddedStoreOptions {
   persistIntervalMs?: number;
   /** Most nodes one traversal (neighbors, path) may visit. Default 100,000. */
   maxTraversal?: number;
+  /** Projects with at least this many texts rank keyword searches from postings held in memory (see keyword-index.ts). Default 5,000. */
+  keywordIndexMinDocs?: number;
+  /** A project written to this recently searches through FTS5 instead of reloading its postings. Default 1,000 ms. */
+  keywordIndexQuietMs?: number;
+  /** Vector searches waiting for the index worker beyond which more are refused (BRAIN_VECTOR_INDEX_UNAVAILABLE, retryable). Default 64. */
+  maxQueuedVectorSearches?: number;
   logger?: Logger;
 }
 
@@ -92,14 +99,15 @@ export const EMBEDDED_DEFAULTS = {
   persistEveryWrites: 20_000,
   persistIntervalMs: 5 * 60_000,
   maxTraversal: 100_000,
+  keywordIndexMinDocs: 5000,
+  keywordIndexQuietMs: 1000,
+  maxQueuedVectorSearches: 64,
 } as const;
 
 const LABEL_CODES = new Map(LABELS.map((l, i) => [l, i]));
 const MAX_K = 1000;
 const MAX_DIMENSION = 4096;
 const SNIPPET_CHARS = 200;
-/** Below this many documents, keyword queries keep even their most common words (it is cheap). */
-const PRUNE_MIN_DOCS = 1000;
 const ProjectFieldsSchema = ProjectSchema.pick({
   name: true,
   logline: true,
@@ -331,14 +339,15 @@ export class EmbeddedGraphStore implements GraphStore {
   private readonly cache = new Map<string, Statement>();
   /** Projects (by pk) known to have their FTS5 table. */
   private readonly ftsTables = new Set<number>();
-  /** Per project (pk): a counter of FTS5 writes, and the document count read at some counter value. */
-  private readonly ftsVersions = new Map<number, number>();
+  /** Per project (pk): the document count read at some version of its FTS5 table. */
+  private readonly keyword: KeywordIndex;
   private readonly ftsCounts = new Map<number, { version: number; docs: number }>();
   private closed = false;
   private readonly s: Statements;
 
-  private constructor(db: Db, vectors: VectorIndexClient, maxTraversal: number, logger: Logger | undefined) {
+  private constructor(db: Db, vectors: VectorIndexClient, maxTraversal: number, logger: Logger | undefined, keyword: KeywordIndex) {
     this.db = db;
+    this.keyword = keyword;
     this.vectors = vectors;
     this.logger = logger;
     this.traversal = new SqliteTraversal(db, maxTraversal);
@@ -370,9 +379,19 @@ export class EmbeddedGraphStore implements GraphStore {
     const vectors = new VectorIndexClient(
       { dbPath, vectorsDir, dbUid, labels: LABELS, settings, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS },
       options.logger,
+      options.maxQueuedVectorSearches ?? EMBEDDED_DEFAULTS.maxQueuedVectorSearches,
     );
     vectors.start();
-    return new EmbeddedGraphStore(db, vectors, options.maxTraversal ?? EMBEDDED_DEFAULTS.maxTraversal, options.logger);
+    return new EmbeddedGraphStore(
+      db,
+      vectors,
+      options.maxTraversal ?? EMBEDDED_DEFAULTS.maxTraversal,
+      options.logger,
+      new KeywordIndex(db, {
+        minDocs: options.keywordIndexMinDocs ?? EMBEDDED_DEFAULTS.keywordIndexMinDocs,
+        quietMs: options.keywordIndexQuietMs ?? EMBEDDED_DEFAULTS.keywordIndexQuietMs,
+      }),
+    );
   }
 
   // ── projects ────────────────────────────────────────────────────────────────────────────
@@ -458,7 +477,7 @@ export class EmbeddedGraphStore implements GraphStore {
       const row = this.s.projectById.get(projectId);
       if (!row) return { deleted: false, nodesDeleted: 0, relationshipsDeleted: 0, membersDeleted: 0 };
       this.s.deleteProjectIndex.run(projectId);
-      this.db.exec(`DROP TABLE IF EXISTS temp.${ftsTable(row.pk)}_vocab`);
+      this.keyword.drop(row.pk);
       this.db.exec(`DROP TABLE IF EXISTS ${ftsTable(row.pk)}`);
       this.ftsTables.delete(row.pk);
       this.ftsCounts.delete(row.pk);
@@ -753,7 +772,9 @@ export class EmbeddedGraphStore implements GraphStore {
     const labels = checkLabels(options.labels, 'labels');
     const terms = queryTerms(query);
     if (terms.length === 0 || !this.hasFts(project)) return [];
-    const match = toFtsQuery(this.withoutCommonTerms(project, terms));
+    const docs = this.ftsDocCount(project);
+    const words = this.keyword.significant(project.pk, terms, docs);
+    const match = toFtsQuery(words);
     const fts = ftsTable(project.pk);
     // FTS5 ranks on its own (never reading properties); the hits are then read by key, filtered.
     const ranked = this.prepareCached(`SELECT rowid AS pk, bm25(${fts}) AS bm FROM ${fts} WHERE ${fts} MATCH ? ORDER BY bm LIMIT ?`);
@@ -762,7 +783,8 @@ export class EmbeddedGraphStore implements GraphStore {
     const filtered = (labels && labels.length > 0) || (options.where && options.where.length > 0);
     let ask = filtered ? k * 4 : k;
     for (;;) {
-      const top = ranked.all(match, ask) as Array<{ pk: number; bm: number }>;
+      // Held postings when the project is big and quiet (the same bm25, without FTS5 scoring every match).
+      const top = this.keyword.search(project.pk, words, ask, docs) ?? (ranked.all(match, ask) as Array<{ pk: number; bm: number }>);
       if (top.length === 0) return [];
       const rows = hydrate.all(...params.head, JSON.stringify(top.map((r) => r.pk)), ...params.tail) as Array<HitRow & { key: number }>;
       const byPk = new Map(rows.map((r) => [r.key, r]));
@@ -891,30 +913,13 @@ export class EmbeddedGraphStore implements GraphStore {
     if (node.text !== null) {
       this.ensureFts(project);
       this.prepareCached(`INSERT INTO ${ftsTable(project.pk)} (rowid, text) VALUES (?, ?)`).run(pk, node.text);
-      this.ftsVersions.set(project.pk, (this.ftsVersions.get(project.pk) ?? 0) + 1);
+      this.keyword.touched(project.pk);
     }
-  }
-
-  /**
-   * The query's terms without those in more than half of the project's documents, unless all
-   * are. FTS5's BM25 gives such a term an IDF of ~0 (it clamps the negative value to 1e-6), so it
-   * changes no score; but matching it makes FTS5 score nearly every document: "the vault" would
-   * cost as much as "the". Only documents matching nothing but common words (score ~0) drop out.
-   */
-  private withoutCommonTerms(project: ProjectRow, terms: string[]): string[] {
-    if (terms.length < 2) return terms;
-    const docs = this.ftsDocCount(project);
-    if (docs < PRUNE_MIN_DOCS) return terms;
-    const fts = ftsTable(project.pk);
-    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${fts}_vocab USING fts5vocab(main, ${fts}, row)`);
-    const df = this.prepareCached(`SELECT doc FROM temp.${fts}_vocab WHERE term = ?`);
-    const kept = terms.filter((t) => ((df.get(indexForm(t)) as { doc: number } | undefined)?.doc ?? 0) * 2 <= docs);
-    return kept.length > 0 ? kept : terms;
   }
 
   /** Documents in the project's FTS5 table (cached until its next write). */
   private ftsDocCount(project: ProjectRow): number {
-    const version = this.ftsVersions.get(project.pk) ?? 0;
+    const version = this.keyword.version(project.pk);
     const cached = this.ftsCounts.get(project.pk);
     if (cached && cached.version === version) return cached.docs;
     const docs = (this.prepareCached(`SELECT count(*) AS n FROM ${ftsTable(project.pk)}_docsize`).get() as { n: number }).n;
@@ -941,7 +946,7 @@ export class EmbeddedGraphStore implements GraphStore {
     if (!old) return;
     if (old.hasText && this.hasFts(project)) {
       this.prepareCached(`DELETE FROM ${ftsTable(project.pk)} WHERE rowid = ?`).run(pk);
-      this.ftsVersions.set(project.pk, (this.ftsVersions.get(project.pk) ?? 0) + 1);
+      this.keyword.touched(project.pk);
     }
     if (old.vseq !== null) {
       vtx.changed = true;

@@ -25,15 +25,3 @@ export function queryTerms(text: string): string[] {
 export function toFtsQuery(terms: readonly string[]): string {
   return terms.map((w) => `"${w}"`).join(' OR ');
 }
-
-/**
- * A word as the FTS5 index holds it before stemming (unicode61 with remove_diacritics 2: lower
- * case, no diacritics). For looking up document frequencies in the index's vocabulary; a word the
- * stemmer changes is simply not found there.
- */
-export function indexForm(word: string): string {
-  return word
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-}

@@ -32,10 +32,14 @@ export class VectorIndexClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly maxQueuedSearches: number;
+  private searches = 0;
 
-  constructor(init: WorkerInit, logger?: Logger) {
+  /** `maxQueuedSearches`: searches in flight beyond which more are refused at once (default 64). */
+  constructor(init: WorkerInit, logger?: Logger, maxQueuedSearches = 64) {
     this.init = init;
     this.logger = logger;
+    this.maxQueuedSearches = maxQueuedSearches;
   }
 
   /** Starts the worker now (it also checkpoints the database's WAL, so it should always run). */
@@ -52,8 +56,24 @@ export class VectorIndexClient {
     this.post(msg);
   }
 
-  search(projectId: string, uid: string, query: Float32Array, k: number, codes: number[] | null): Promise<SearchReply> {
-    return this.request({ op: 'search', projectId, uid, query, k, codes }) as Promise<SearchReply>;
+  /**
+   * Searches run one at a time in the worker, so a search waits for every one queued before it.
+   * Past `maxQueuedSearches` in flight, a search is refused at once (BRAIN_VECTOR_INDEX_UNAVAILABLE,
+   * retryable) instead of waiting: under overload some callers are told to come back, and the
+   * ones admitted keep a bounded latency, rather than every caller timing out together.
+   */
+  async search(projectId: string, uid: string, query: Float32Array, k: number, codes: number[] | null): Promise<SearchReply> {
+    if (this.searches >= this.maxQueuedSearches) {
+      throw new BrainError('BRAIN_VECTOR_INDEX_UNAVAILABLE', `Vector index is busy (${this.searches} searches queued); retry shortly`, {
+        data: { queued: this.searches },
+      });
+    }
+    this.searches++;
+    try {
+      return (await this.request({ op: 'search', projectId, uid, query, k, codes })) as SearchReply;
+    } finally {
+      this.searches--;
+    }
   }
 
   inspect(projectId: string): Promise<VectorIndexState | null> {
