@@ -25,12 +25,25 @@ export async function searchText(
   const wantVector = mode !== 'keyword';
   const wantKeyword = mode !== 'vector';
   const embedded = async () => queryVector ?? ((await ctx.embeddings.embed([query], { inputType: 'query' })).vectors[0] as Float32Array);
-  const [vectorHits, keywordHits] = await Promise.all([
-    wantVector
-      ? embedded().then((v) => ctx.store.vectorSearch(projectId, Array.from(v), mode === 'hybrid' ? k * 2 : k, opts))
-      : Promise.resolve([]),
-    wantKeyword ? ctx.store.keywordSearch(projectId, query, mode === 'hybrid' ? k * 2 : k, opts) : Promise.resolve([]),
-  ]);
+  const vectorHits = wantVector
+    ? embedded().then((v) => ctx.store.vectorSearch(projectId, Array.from(v), mode === 'hybrid' ? k * 2 : k, opts))
+    : Promise.resolve([]);
+  // The embedded store's keyword search runs on this thread without yielding, while its vector
+  // search runs in a worker: the keyword half starts once the vector half has been sent, so the
+  // two overlap (a local embedding is ready within the microtasks before `setImmediate`).
+  const keyword = () => ctx.store.keywordSearch(projectId, query, mode === 'hybrid' ? k * 2 : k, opts);
+  const keywordHits = !wantKeyword
+    ? Promise.resolve([])
+    : wantVector
+      ? new Promise<SearchHit[]>((resolve, reject) => {
+          setImmediate(() => keyword().then(resolve, reject));
+        })
+      : keyword();
+  const [v, w] = await Promise.all([vectorHits, keywordHits]);
+  return combine(mode, v, w, k);
+}
+
+function combine(mode: SearchMode, vectorHits: SearchHit[], keywordHits: SearchHit[], k: number): SearchHit[] {
   if (mode === 'vector') return vectorHits.slice(0, k);
   if (mode === 'keyword') return keywordHits.slice(0, k);
   return fuse(vectorHits, keywordHits, k);
