@@ -14,7 +14,7 @@
  * JSON in .data/bench/film-<stamp>.json.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -181,6 +181,7 @@ async function film(m: number): Promise<FilmRow> {
     );
   } finally {
     mem = memory.stop();
+    rmSync(base, { recursive: true, force: true });
   }
   const r = demo.report;
   return {
