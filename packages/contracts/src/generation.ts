@@ -7,7 +7,6 @@ import {
   ShotTypeSchema,
   TimeOfDaySchema,
   VisualIdentitySchema,
-  VoiceSpecSchema,
 } from './film.ts';
 import { IdSchema, JsonValueSchema } from './graph.ts';
 

@@ -31,10 +31,11 @@ describe('generation router: retries, fallback, breaker, rate limits', () => {
     expect(r.attempts).toBe(3);
     expect(a.calls).toHaveLength(3);
     expect(b.calls).toHaveLength(0);
-    // Backoff 5 ms then 10 ms, each with equal jitter at 0.5: 3.75 ms and 7.5 ms at least.
+    // Backoff 5 ms then 10 ms, each with equal jitter at 0.5: 3.75 ms and 7.5 ms at least. Node
+    // timers may fire up to ~1 ms early against the clock the calls are stamped with, hence the slack.
     const [c0, c1, c2] = a.calls.map((c) => c.at) as [number, number, number];
-    expect(c1 - c0).toBeGreaterThanOrEqual(3);
-    expect(c2 - c1).toBeGreaterThanOrEqual(7);
+    expect(c1 - c0).toBeGreaterThanOrEqual(2.5);
+    expect(c2 - c1).toBeGreaterThanOrEqual(6);
   });
 
   it('falls back to the next provider after the retries of a 500 run out', async () => {
