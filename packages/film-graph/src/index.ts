@@ -31,6 +31,12 @@ import {
 import type { McpClient } from '@automovie/mcp-ws';
 import type { z } from 'zod';
 
+export { hashOf, seedOf, stableStringify } from './hash.ts';
+export { editDistance, firstName, mentionForms, mentions, type Named, nearMiss, normalizeCue, resolveName } from './names.ts';
+export { type RunTaskOptions, runTask } from './tasks.ts';
+export { timelineAudioKey } from './timeline-hash.ts';
+export { type MixRecord, MixRecordSchema, mixRecordId, readRecord, writeRecord } from './workflow-records.ts';
+
 type CreatableLabel = Exclude<NodeLabel, 'Project' | 'User' | 'Document' | 'Workflow'>;
 
 /** A record read from the graph: the node id and its parsed properties. */
