@@ -17,11 +17,9 @@ import {
   type Progress,
   store_workflow_data,
 } from '@automovie/contracts';
-import { FilmGraph, type Stored } from '@automovie/film-graph';
+import { FilmGraph, hashOf, resolveName, type Stored, seedOf } from '@automovie/film-graph';
 import type { McpClient } from '@automovie/mcp-ws';
 import { CharacterError } from './errors.ts';
-import { hashOf, seedOf } from './hash.ts';
-import { resolveName } from './names.ts';
 
 /**
  * The cast: the bible drafted by the brain from the chosen outline, stored as Character nodes,

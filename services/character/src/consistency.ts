@@ -1,6 +1,6 @@
 import type { CharacterRecord, Contradiction, LineRecord, SceneRecord, ShotRecord } from '@automovie/contracts';
+import { mentions, nearMiss, normalizeCue, resolveName } from '@automovie/film-graph';
 import { type BibleLook, bibleLook, lookClaims, lookConflict } from './looks.ts';
-import { mentions, nearMiss, normalizeCue, resolveName } from './names.ts';
 
 /**
  * The consistency check: reads the bible, the screenplay (scenes and lines) and the storyboard

@@ -2,7 +2,6 @@ import type { LineRecord, SceneRecord, ShotRecord } from '@automovie/contracts';
 import { describe, expect, it } from 'vitest';
 import { type CastMember, checkConsistency } from '../src/consistency.ts';
 import { bibleLook, hexFamilies, lookClaims, lookConflict } from '../src/looks.ts';
-import { editDistance, mentions, nearMiss, resolveName } from '../src/names.ts';
 
 const mara: CastMember = {
   id: 'char-mara-quinn',
@@ -33,7 +32,6 @@ const eli: CastMember = {
   },
 };
 const cast = [mara, eli];
-const named = cast.map((c) => ({ id: c.id, name: c.record.name }));
 
 function scene(number: number, elements: SceneRecord['elements'], summary = ''): { id: string; record: SceneRecord } {
   return {
@@ -59,35 +57,6 @@ function shot(sceneNumber: number, order: number, patch: Partial<ShotRecord>): {
     },
   };
 }
-
-describe('names', () => {
-  it('resolves cues, first names, last names and ids; refuses ambiguity', () => {
-    expect(resolveName('MARA (V.O.)', named)?.id).toBe('char-mara-quinn');
-    expect(resolveName('Quinn', named)?.id).toBe('char-mara-quinn');
-    expect(resolveName('eli navarro', named)?.id).toBe('char-eli-navarro');
-    expect(resolveName('char-eli-navarro', named)?.id).toBe('char-eli-navarro');
-    expect(resolveName('MARA', [...named, { id: 'x', name: 'Mara Bell' }])).toBeUndefined();
-    expect(resolveName('STRANGER', named)).toBeUndefined();
-  });
-
-  it('finds near-miss spellings, not distant or exact ones', () => {
-    expect(editDistance('MARAH', 'MARA')).toBe(1);
-    expect(editDistance('MRAA', 'MARA')).toBe(1);
-    expect(nearMiss('MARAH', named)?.id).toBe('char-mara-quinn');
-    expect(nearMiss('ELLI', named)?.id).toBe('char-eli-navarro');
-    expect(nearMiss('MARA', named)).toBeUndefined();
-    expect(nearMiss('BARTHOLOMEW', named)).toBeUndefined();
-  });
-
-  it('locates mentions, preferring the full name', () => {
-    const ms = mentions('Mara Quinn looks at Eli. Mara waits.', named);
-    expect(ms.map((m) => [m.at, m.character.id])).toEqual([
-      [0, 'char-mara-quinn'],
-      [20, 'char-eli-navarro'],
-      [25, 'char-mara-quinn'],
-    ]);
-  });
-});
 
 describe('looks', () => {
   it('reads hair, eyes and garments from a description', () => {

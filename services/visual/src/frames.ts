@@ -1,6 +1,5 @@
 import type { CharacterRecord, Composition, Figure, LocationRecord, SceneRecord, ShotRecord, StylePreset } from '@automovie/contracts';
-import { hashOf, seedOf } from './hash.ts';
-import { resolveName } from './names.ts';
+import { hashOf, resolveName, seedOf } from '@automovie/film-graph';
 
 /**
  * A storyboard frame's request — prompt, staging, reference images, size, seed — built from the

@@ -18,12 +18,10 @@ import {
   type ShotView,
   type StylePresetName,
 } from '@automovie/contracts';
-import { FilmGraph, type Stored } from '@automovie/film-graph';
+import { FilmGraph, hashOf, resolveName, type Stored } from '@automovie/film-graph';
 import type { McpClient } from '@automovie/mcp-ws';
 import { VisualError } from './errors.ts';
 import { inFrame } from './frames.ts';
-import { hashOf } from './hash.ts';
-import { resolveName } from './names.ts';
 import { forgetShot, type PlanState, presetOf, readPlanState, writePlanState } from './plan-state.ts';
 
 /**

@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { filmIds, get_task, type Progress, submit_task, type Task, TaskPayloads, type TaskResult } from '@automovie/contracts';
-import { FilmGraph } from '@automovie/film-graph';
+import { FilmGraph, hashOf } from '@automovie/film-graph';
 import type { McpClient } from '@automovie/mcp-ws';
 import { VisualError } from './errors.ts';
 import { buildFrame, type FrameRequest, frameSeed } from './frames.ts';
-import { hashOf } from './hash.ts';
 import { type PlanState, presetOf, readPlanState, writePlanState } from './plan-state.ts';
 import { getShot } from './planning.ts';
 
