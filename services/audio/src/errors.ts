@@ -23,3 +23,8 @@ export class AudioError extends AutomovieError {
     this.name = 'AudioError';
   }
 }
+
+/** The audio service's error for a gpu-tasks task that did not complete (runTask's `fail`). */
+export function taskFailed(message: string, data: unknown): AudioError {
+  return new AudioError('AUDIO_TASK_FAILED', message, data);
+}

@@ -41,4 +41,3 @@ export async function buildServer(config: AudioConfig, opts: BuildOptions = {}):
 export { type AudioConfig, loadAudioConfig } from './config.ts';
 export { buildCues, type CueLimits, type LineCue, lineCues, speechSpan, type TimedLine, wrapWords } from './cues.ts';
 export { integratedLoudness } from './loudness.ts';
-export { timelineAudioKey } from './timeline-key.ts';

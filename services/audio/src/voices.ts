@@ -1,6 +1,5 @@
 import { type CharacterRecord, filmIds, type LineRecord, type VoiceSpec } from '@automovie/contracts';
-import type { Stored } from '@automovie/film-graph';
-import { hashOf } from './hash.ts';
+import { hashOf, type Stored } from '@automovie/film-graph';
 
 /**
  * The words of a line that are spoken: inline asides such as "(beat)" or "(to Mara)" are acting

@@ -29,3 +29,8 @@ export class VideoError extends AutomovieError {
     this.name = 'VideoError';
   }
 }
+
+/** The video service's error for a gpu-tasks task that did not complete (runTask's `fail`). */
+export function taskFailed(message: string, data: unknown): VideoError {
+  return new VideoError('VIDEO_TASK_FAILED', message, data);
+}

@@ -42,4 +42,3 @@ export async function buildServer(config: VideoConfig, opts: BuildOptions = {}):
 export { loadVideoConfig, type VideoConfig } from './config.ts';
 export { sceneMood } from './mood.ts';
 export { type BuiltTimeline, buildTimeline, LEAD_S, LINE_GAP_S, TAIL_S, type TimelineInput } from './timeline.ts';
-export { timelineAudioKey } from './timeline-key.ts';

@@ -2,15 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mix } from '@automovie/contracts';
+import { hashOf, MixRecordSchema, readRecord, timelineAudioKey, writeRecord } from '@automovie/film-graph';
 import { implementTool } from '@automovie/mcp-ws';
 import { concatMedia, decodeWav, mixAudio } from '@automovie/media';
 import { fetchAsset, storeAsset } from '../assets.ts';
 import { type AudioContext, callClients } from '../context.ts';
 import { AudioError } from '../errors.ts';
-import { hashOf } from '../hash.ts';
 import { integratedLoudness } from '../loudness.ts';
-import { audioRecordIds, MixRecordSchema, readRecord, type ScoreRecord, ScoreRecordSchema, writeRecord } from '../records.ts';
-import { timelineAudioKey } from '../timeline-key.ts';
+import { audioRecordIds, type ScoreRecord, ScoreRecordSchema } from '../records.ts';
 
 /** A score whose bed is this much shorter or longer than its scene was made for another cut. */
 const SCORE_TOLERANCE_S = 0.05;

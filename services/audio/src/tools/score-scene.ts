@@ -1,10 +1,10 @@
 import { filmIds, generate_music, generate_sound_effect, type SceneScore, score_scene } from '@automovie/contracts';
+import { hashOf, readRecord, seedOf, writeRecord } from '@automovie/film-graph';
 import { implementTool } from '@automovie/mcp-ws';
 import { ambienceFor } from '../ambience.ts';
 import { type AudioContext, callClients } from '../context.ts';
 import { AudioError } from '../errors.ts';
-import { hashOf, seedOf } from '../hash.ts';
-import { audioRecordIds, readRecord, ScoreRecordSchema, writeRecord } from '../records.ts';
+import { audioRecordIds, ScoreRecordSchema } from '../records.ts';
 
 /** Longest ambience the generators make; the mix loops it over a longer scene. */
 const MAX_AMBIENCE_S = 60;

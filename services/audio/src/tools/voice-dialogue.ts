@@ -1,8 +1,8 @@
 import { type TaskPayload, update_node, voice_dialogue } from '@automovie/contracts';
+import { hashOf, runTask } from '@automovie/film-graph';
 import { implementTool } from '@automovie/mcp-ws';
 import { type AudioContext, callClients } from '../context.ts';
-import { hashOf } from '../hash.ts';
-import { runTask } from '../tasks.ts';
+import { taskFailed } from '../errors.ts';
 import { audioKeyOf, characterMap, fallbackVoice, speakerOf, spokenText } from '../voices.ts';
 
 type LineItem = TaskPayload<'synthesize_lines'>['lines'][number];
@@ -38,6 +38,7 @@ export const voiceDialogueTool = (ctx: AudioContext) =>
         pollMs: ctx.config.AUDIO_TASK_POLL_MS,
         onProgress: (p) => void call.progress(p).catch(() => undefined),
         signal: call.signal,
+        fail: taskFailed,
       });
       taskId = task.id;
       const keys = new Map(pending.map((t) => [t.key, t.audioKey]));

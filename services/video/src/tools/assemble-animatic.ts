@@ -1,11 +1,9 @@
 import { assemble_animatic, make_subtitles } from '@automovie/contracts';
+import { hashOf, MixRecordSchema, readRecord, runTask, timelineAudioKey, writeRecord } from '@automovie/film-graph';
 import { implementTool } from '@automovie/mcp-ws';
 import { callClients, type VideoContext } from '../context.ts';
-import { VideoError } from '../errors.ts';
-import { hashOf } from '../hash.ts';
-import { AnimaticRecordSchema, MixRecordSchema, readRecord, recordIds, writeRecord } from '../records.ts';
-import { runTask } from '../tasks.ts';
-import { timelineAudioKey } from '../timeline-key.ts';
+import { taskFailed, VideoError } from '../errors.ts';
+import { AnimaticRecordSchema, recordIds } from '../records.ts';
 
 /** Length of a fade or dissolve between shots. */
 const TRANSITION_S = 0.5;
@@ -86,6 +84,7 @@ export const assembleAnimaticTool = (ctx: VideoContext) =>
       pollMs: ctx.config.VIDEO_TASK_POLL_MS,
       onProgress: (p) => void call.progress(p).catch(() => undefined),
       signal: call.signal,
+      fail: taskFailed,
     });
     const hasAudio = mixRecord !== undefined;
     await writeRecord(brain, projectId, {

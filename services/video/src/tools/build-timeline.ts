@@ -1,8 +1,8 @@
 import { build_timeline } from '@automovie/contracts';
+import { stableStringify } from '@automovie/film-graph';
 import { implementTool } from '@automovie/mcp-ws';
 import { callClients, type VideoContext } from '../context.ts';
 import { VideoError } from '../errors.ts';
-import { stableStringify } from '../hash.ts';
 import { buildTimeline } from '../timeline.ts';
 
 export const buildTimelineTool = (ctx: VideoContext) =>

@@ -1,8 +1,8 @@
 import { transcode } from '@automovie/contracts';
+import { hashOf, runTask } from '@automovie/film-graph';
 import { implementTool } from '@automovie/mcp-ws';
 import { callClients, type VideoContext } from '../context.ts';
-import { hashOf } from '../hash.ts';
-import { runTask } from '../tasks.ts';
+import { taskFailed } from '../errors.ts';
 
 export const transcodeTool = (ctx: VideoContext) =>
   implementTool(transcode, async ({ projectId, assetId, format, width, height }, call) => {
@@ -17,6 +17,7 @@ export const transcodeTool = (ctx: VideoContext) =>
       pollMs: ctx.config.VIDEO_TASK_POLL_MS,
       onProgress: (p) => void call.progress(p).catch(() => undefined),
       signal: call.signal,
+      fail: taskFailed,
     });
     return result;
   });
