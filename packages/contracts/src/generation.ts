@@ -153,7 +153,7 @@ export const PromptTemplateSchema = z.object({
   name: TemplateNameSchema,
   version: z.number().int().positive(),
   description: z.string().max(2000).optional(),
-  /** Prompt text with `{{variable}}` placeholders; `system` likewise. */
+  /** Prompt text with `{{variable}}` slots for the variables; `system` likewise. */
   system: z.string().max(50_000).optional(),
   body: z.string().min(1).max(100_000),
   variables: z.array(TemplateVariableSchema).max(50),

@@ -316,9 +316,9 @@ export class Exporter {
   /** Downloads each shot's storyboard frame; shots without one (or with one that cannot be read) get the reason instead. */
   async #frames(brain: McpClient, bundle: ProjectBundle, dir: string, signal?: AbortSignal): Promise<Map<string, BookletFrame>> {
     const frames = new Map<string, BookletFrame>();
-    const todo = bundle.shots.filter((s) => s.frameAssetId !== undefined);
+    const framed = bundle.shots.filter((s) => s.frameAssetId !== undefined);
     for (const s of bundle.shots) if (s.frameAssetId === undefined) frames.set(s.id, { missing: 'frame not rendered' });
-    await pool(todo, this.#deps.config.EXPORT_DOWNLOAD_CONCURRENCY, async (shot) => {
+    await pool(framed, this.#deps.config.EXPORT_DOWNLOAD_CONCURRENCY, async (shot) => {
       try {
         const { asset, url } = await brain.call(get_asset, { projectId: bundle.project.id, assetId: shot.frameAssetId as string });
         const ext = asset.mime === 'image/png' ? 'png' : asset.mime === 'image/jpeg' ? 'jpg' : undefined;
