@@ -60,11 +60,13 @@ export interface ShotsInput {
 export function planShots(input: ShotsInput, rng: Rng): ShotList {
   const cast = castOf(input.characters);
   const shots: ShotPlan[] = [];
-  for (const scene of input.scenes) shots.push(...planScene(scene, cast, input.style, rng.fork(`scene${scene.number}`)));
+  for (const scene of input.scenes) shots.push(...planScene(scene, cast, rng.fork(`scene${scene.number}`)));
   return { shots };
 }
 
-function planScene(scene: ScreenplayScene, cast: CastEntry[], style: string | undefined, rng: Rng): ShotPlan[] {
+// The style is not written into shot descriptions: it belongs to the image prompts (image.prompts),
+// while a description is what the shot shows, read in the storyboard caption, the booklet and the shot list.
+function planScene(scene: ScreenplayScene, cast: CastEntry[], rng: Rng): ShotPlan[] {
   const out: Array<Omit<ShotPlan, 'sceneNumber' | 'order'>> = [];
   const els = scene.elements;
   const speakerOf = (el: SceneElement) => (el.type === 'dialogue' ? resolveSpeaker(el.character, cast) : undefined);
@@ -76,7 +78,6 @@ function planScene(scene: ScreenplayScene, cast: CastEntry[], style: string | un
   }
   const everyone = [...inScene].slice(0, 10);
   const place = `${scene.location.toLowerCase()} (${scene.intExt === 'EXT' ? 'exterior' : 'interior'}, ${scene.timeOfDay.toLowerCase()})`;
-  const styled = style ? ` Style: ${style}.` : '';
   const firstAction = els.findIndex((e) => e.type === 'action');
   if (firstAction < 0) {
     out.push({
@@ -85,7 +86,7 @@ function planScene(scene: ScreenplayScene, cast: CastEntry[], style: string | un
       movement: 'static',
       lensMm: LENS_MM.wide,
       durationS: ESTABLISHING_S,
-      description: clip(`Establishing: ${place}.${styled}`, 2000),
+      description: clip(`Establishing: ${place}.`, 2000),
       characters: everyone,
       elementIndexes: [],
     });
@@ -114,7 +115,7 @@ function planScene(scene: ScreenplayScene, cast: CastEntry[], style: string | un
           movement: i === firstAction && k === 0 ? rng.pick(['static', 'pan_right', 'tracking'] as const) : 'static',
           lensMm: LENS_MM[type],
           durationS: round1(d),
-          description: clip(`${framing}. ${el.text}${styled}`, 2000),
+          description: clip(`${framing}. ${el.text}`, 2000),
           characters: type === 'insert' ? [] : i === firstAction && k === 0 ? everyone : who,
           elementIndexes: [],
         });
@@ -139,7 +140,7 @@ function planScene(scene: ScreenplayScene, cast: CastEntry[], style: string | un
         movement: 'static',
         lensMm: LENS_MM.two_shot,
         durationS: round1(Math.min(120, dialogueSeconds(el.text) + dialogueSeconds(next.text))),
-        description: clip(`Two-shot, ${speaker} and ${nameOf(next)}: "${el.text}" / "${next.text}"${styled}`, 2000),
+        description: clip(`Two-shot, ${speaker} and ${nameOf(next)}: "${el.text}" / "${next.text}"`, 2000),
         characters: [speaker, nameOf(next)],
         elementIndexes: [i, i + 1],
       });
@@ -164,7 +165,7 @@ function planScene(scene: ScreenplayScene, cast: CastEntry[], style: string | un
       movement: emotional && type !== 'over_the_shoulder' ? 'push_in' : 'static',
       lensMm: LENS_MM[type],
       durationS: round1(Math.max(0.5, Math.min(120, dialogueSeconds(el.text)))),
-      description: clip(`${framing}${el.parenthetical ? ` (${el.parenthetical})` : ''}: "${el.text}"${styled}`, 2000),
+      description: clip(`${framing}${el.parenthetical ? ` (${el.parenthetical})` : ''}: "${el.text}"`, 2000),
       characters: type === 'over_the_shoulder' && listener ? [speaker, listener] : [speaker],
       elementIndexes: [i],
     });
