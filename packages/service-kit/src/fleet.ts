@@ -1,4 +1,4 @@
-import { type Principal, type ServiceName, serviceUrl } from '@automovie/contracts';
+import { type Principal, type ServiceName, serviceUrl, serviceUrlEnvVar } from '@automovie/contracts';
 import { ClientPool, type McpClient, TokenAuthority } from '@automovie/mcp-ws';
 import type { Logger } from 'pino';
 
@@ -8,8 +8,11 @@ export interface FleetClientsOptions {
   service: string;
   /** The fleet's shared JWT secret (AUTOMOVIE_JWT_SECRET). */
   secret: string;
-  /** Where `AUTOMOVIE_<SERVICE>_URL` overrides are read from. Default: none (local ports). */
-  env?: Record<string, string | undefined>;
+  /**
+   * Where `AUTOMOVIE_<SERVICE>_URL` overrides are read from: the environment, or a service's parsed
+   * config (its keys are the same names; values that are not strings are ignored). Default: none (local ports).
+   */
+  env?: Readonly<Record<string, unknown>>;
   /** Scopes of the service's own tokens. Default `['*']`: services are trusted peers inside the fleet. */
   scopes?: string[];
   /** Per-call timeout. Default 120000 ms (generation and renders are slow). */
@@ -39,7 +42,8 @@ export class FleetClients {
 
   /** The URL a target is reached at. */
   url(target: ServiceName): string {
-    return serviceUrl(target, this.#opts.env ?? {});
+    const override = this.#opts.env?.[serviceUrlEnvVar(target)];
+    return typeof override === 'string' && override !== '' ? override : serviceUrl(target);
   }
 
   /** A client acting as this service. */

@@ -11,7 +11,12 @@ describe('FleetClients', () => {
   beforeAll(async () => {
     service = await startService(() => buildService({ name: 'story', version: '0.0.1', config: testConfig(), tools: [] }));
     const port = service.port;
-    clients = new FleetClients({ service: 'visual', secret: TEST_JWT_SECRET, env: { AUTOMOVIE_STORY_URL: `ws://127.0.0.1:${port}/mcp` } });
+    // A parsed service config works as `env`: its URL keys are the env names; other values are ignored.
+    clients = new FleetClients({
+      service: 'visual',
+      secret: TEST_JWT_SECRET,
+      env: { AUTOMOVIE_STORY_URL: `ws://127.0.0.1:${port}/mcp`, PORT: 4150, AUTOMOVIE_BRAIN_URL: undefined },
+    });
   });
   afterAll(async () => {
     await clients.close();
@@ -25,5 +30,18 @@ describe('FleetClients', () => {
     expect(asUser.principal).toMatchObject({ kind: 'user', userId: 'u-42', service: 'visual' });
     const passThrough = await clients.forCaller('story', asUser.principal).call(whoami, {});
     expect(passThrough.principal.userId).toBe('u-42');
+  });
+});
+
+describe('FleetClients.url', () => {
+  it('takes string overrides from a config-shaped env and falls back to the local port otherwise', () => {
+    const clients = new FleetClients({
+      service: 'audio',
+      secret: TEST_JWT_SECRET,
+      env: { AUTOMOVIE_BRAIN_URL: 'ws://brain:4100/mcp', AUTOMOVIE_VIDEO_URL: 4170, AUTOMOVIE_STORY_URL: '' },
+    });
+    expect(clients.url('brain')).toBe('ws://brain:4100/mcp');
+    expect(clients.url('video')).toBe('ws://127.0.0.1:4170/mcp');
+    expect(clients.url('story')).toBe('ws://127.0.0.1:4130/mcp');
   });
 });

@@ -1,4 +1,4 @@
-import { audioCatalog, serviceUrlEnvVar } from '@automovie/contracts';
+import { audioCatalog } from '@automovie/contracts';
 import { buildService, createLogger, FleetClients, type Service } from '@automovie/service-kit';
 import type { Logger } from 'pino';
 import type { AudioConfig } from './config.ts';
@@ -15,13 +15,10 @@ export interface BuildOptions {
 export async function buildServer(config: AudioConfig, opts: BuildOptions = {}): Promise<Service> {
   const name = audioCatalog.service;
   const logger = opts.logger ?? createLogger({ service: name, version: AUDIO_VERSION, level: config.LOG_LEVEL });
-  const env: Record<string, string> = {};
-  if (config.AUTOMOVIE_BRAIN_URL !== undefined) env[serviceUrlEnvVar('brain')] = config.AUTOMOVIE_BRAIN_URL;
-  if (config.AUTOMOVIE_GPU_TASKS_URL !== undefined) env[serviceUrlEnvVar('gpu-tasks')] = config.AUTOMOVIE_GPU_TASKS_URL;
   const clients = new FleetClients({
     service: name,
     secret: config.AUTOMOVIE_JWT_SECRET,
-    env,
+    env: config,
     timeoutMs: config.AUDIO_CALL_TIMEOUT_MS,
     logger,
   });

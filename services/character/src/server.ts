@@ -1,4 +1,4 @@
-import { characterCatalog, serviceUrlEnvVar } from '@automovie/contracts';
+import { characterCatalog } from '@automovie/contracts';
 import { buildService, createLogger, FleetClients, type Service } from '@automovie/service-kit';
 import type { Logger } from 'pino';
 import type { CharacterConfig } from './config.ts';
@@ -18,7 +18,7 @@ export async function buildServer(config: CharacterConfig, opts: BuildOptions = 
   const clients = new FleetClients({
     service: name,
     secret: config.AUTOMOVIE_JWT_SECRET,
-    env: config.AUTOMOVIE_BRAIN_URL === undefined ? {} : { [serviceUrlEnvVar('brain')]: config.AUTOMOVIE_BRAIN_URL },
+    env: config,
     timeoutMs: config.CHARACTER_BRAIN_TIMEOUT_MS,
     logger,
   });

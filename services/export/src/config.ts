@@ -1,4 +1,4 @@
-import { FLEET, serviceUrlEnvVar } from '@automovie/contracts';
+import { FLEET } from '@automovie/contracts';
 import { baseConfigSchema, loadConfig } from '@automovie/service-kit';
 import { z } from 'zod';
 
@@ -34,13 +34,4 @@ export type ExportConfig = z.infer<typeof exportConfigSchema>;
 
 export function loadExportConfig(env: Record<string, string | undefined>): ExportConfig {
   return loadConfig(exportConfigSchema, env);
-}
-
-/** The service URL overrides FleetClients reads, from the config. */
-export function fleetEnv(config: ExportConfig): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (config.AUTOMOVIE_BRAIN_URL) env[serviceUrlEnvVar('brain')] = config.AUTOMOVIE_BRAIN_URL;
-  if (config.AUTOMOVIE_STORY_URL) env[serviceUrlEnvVar('story')] = config.AUTOMOVIE_STORY_URL;
-  if (config.AUTOMOVIE_VIDEO_URL) env[serviceUrlEnvVar('video')] = config.AUTOMOVIE_VIDEO_URL;
-  return env;
 }

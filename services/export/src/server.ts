@@ -1,7 +1,7 @@
 import { exportCatalog } from '@automovie/contracts';
 import { buildService, createLogger, FleetClients, type Service } from '@automovie/service-kit';
 import type { Logger } from 'pino';
-import { type ExportConfig, fleetEnv } from './config.ts';
+import type { ExportConfig } from './config.ts';
 import { Exporter } from './exporter.ts';
 import { exportTools } from './tools/index.ts';
 
@@ -22,7 +22,7 @@ export async function buildServer(config: ExportConfig, opts: BuildOptions = {})
   const clients = new FleetClients({
     service: name,
     secret: config.AUTOMOVIE_JWT_SECRET,
-    env: fleetEnv(config),
+    env: config,
     timeoutMs: config.EXPORT_CALL_TIMEOUT_MS,
     logger,
   });

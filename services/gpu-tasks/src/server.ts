@@ -1,4 +1,4 @@
-import { gpuTasksCatalog, serviceUrlEnvVar, type TaskKind } from '@automovie/contracts';
+import { gpuTasksCatalog, type TaskKind } from '@automovie/contracts';
 import { buildService, createLogger, EventPublisher, FleetClients, type Service } from '@automovie/service-kit';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -35,7 +35,7 @@ export async function buildServer(config: GpuTasksConfig, opts: BuildOptions = {
   const clients = new FleetClients({
     service: name,
     secret: config.AUTOMOVIE_JWT_SECRET,
-    env: config.AUTOMOVIE_BRAIN_URL === undefined ? {} : { [serviceUrlEnvVar('brain')]: config.AUTOMOVIE_BRAIN_URL },
+    env: config,
     timeoutMs: config.GPU_TASKS_BRAIN_TIMEOUT_MS,
     logger,
   });

@@ -1,4 +1,4 @@
-import { serviceUrlEnvVar, storyCatalog } from '@automovie/contracts';
+import { storyCatalog } from '@automovie/contracts';
 import { buildService, createLogger, FleetClients, type Service } from '@automovie/service-kit';
 import type { Logger } from 'pino';
 import type { StoryConfig } from './config.ts';
@@ -19,7 +19,7 @@ export async function buildServer(config: StoryConfig, opts: BuildOptions = {}):
   const clients = new FleetClients({
     service: name,
     secret: config.AUTOMOVIE_JWT_SECRET,
-    env: config.AUTOMOVIE_BRAIN_URL === undefined ? {} : { [serviceUrlEnvVar('brain')]: config.AUTOMOVIE_BRAIN_URL },
+    env: config,
     timeoutMs: config.STORY_BRAIN_TIMEOUT_MS,
     logger,
   });

@@ -1,4 +1,4 @@
-import { serviceUrlEnvVar, videoCatalog } from '@automovie/contracts';
+import { videoCatalog } from '@automovie/contracts';
 import { buildService, createLogger, FleetClients, type Service } from '@automovie/service-kit';
 import type { Logger } from 'pino';
 import type { VideoConfig } from './config.ts';
@@ -15,14 +15,10 @@ export interface BuildOptions {
 export async function buildServer(config: VideoConfig, opts: BuildOptions = {}): Promise<Service> {
   const name = videoCatalog.service;
   const logger = opts.logger ?? createLogger({ service: name, version: VIDEO_VERSION, level: config.LOG_LEVEL });
-  const env: Record<string, string> = {};
-  if (config.AUTOMOVIE_BRAIN_URL !== undefined) env[serviceUrlEnvVar('brain')] = config.AUTOMOVIE_BRAIN_URL;
-  if (config.AUTOMOVIE_GPU_TASKS_URL !== undefined) env[serviceUrlEnvVar('gpu-tasks')] = config.AUTOMOVIE_GPU_TASKS_URL;
-  if (config.AUTOMOVIE_AUDIO_URL !== undefined) env[serviceUrlEnvVar('audio')] = config.AUTOMOVIE_AUDIO_URL;
   const clients = new FleetClients({
     service: name,
     secret: config.AUTOMOVIE_JWT_SECRET,
-    env,
+    env: config,
     timeoutMs: config.VIDEO_CALL_TIMEOUT_MS,
     logger,
   });

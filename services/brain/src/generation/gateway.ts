@@ -2,6 +2,7 @@ import type { Asset, AssetKind, GenerationKind, Principal, Properties, Timing } 
 import { isAutomovieError } from '@automovie/contracts';
 import type { EventPublisher } from '@automovie/service-kit';
 import type { Logger } from 'pino';
+import type { SaveAssetInput } from '../assets/service.ts';
 import type { AuditLog } from '../audit.ts';
 import { BrainError } from '../errors.ts';
 import { newId } from '../graph/ids.ts';
@@ -27,20 +28,7 @@ export const ASSET_KIND_OF: Record<MediaKind, AssetKind> = {
 
 /** What the gateway needs of the asset store (AssetService satisfies it). */
 export interface AssetSink {
-  save(input: {
-    projectId: string;
-    kind: AssetKind;
-    mime: string;
-    bytes: Uint8Array;
-    provider: string;
-    model?: string;
-    prompt?: string;
-    seed?: number;
-    costUsd: number;
-    width?: number;
-    height?: number;
-    durationS?: number;
-  }): Promise<Asset>;
+  save(input: SaveAssetInput): Promise<Asset>;
   get(projectId: string, assetId: string): Promise<Asset>;
   load(projectId: string, assetId: string): Promise<{ asset: Asset; bytes: Uint8Array }>;
 }
