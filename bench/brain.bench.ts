@@ -47,6 +47,7 @@ const { values: opts } = parseArgs({
     'port-edges': { type: 'string', default: '20000' },
     clients: { type: 'string', default: '1000' },
     'clients-ms': { type: 'string', default: '10000' },
+    'step-ms': { type: 'string', default: '6000' },
     rounds: { type: 'string', default: '3' },
     'round-ms': { type: 'string', default: '1000' },
     'warmup-ms': { type: 'string', default: '500' },
@@ -68,7 +69,8 @@ if (opts.help) {
   --edges-per-node N   relationships per node (10): nodes × this = relationships
   --port-edges N       relationships created one per transaction through the port, for its rate (20000)
   --clients N          concurrent MCP clients (1000)
-  --clients-ms MS      length of each many-clients run (10000)
+  --clients-ms MS      length of each back-to-back many-clients run (10000)
+  --step-ms MS         length of each step of the capacity search (6000)
   --rounds N           measured rounds per latency scenario, interleaved; figures are medians of rounds (3)
   --round-ms MS        length of a round (1000; at least 40 calls)
   --warmup-ms MS       warm-up per scenario (500)
@@ -98,6 +100,7 @@ const EDGES = NODES * EDGES_PER_NODE;
 const PORT_EDGES = Math.min(EDGES, quick ? 5000 : positiveInt('port-edges', opts['port-edges']));
 const CLIENTS = quick ? 200 : positiveInt('clients', opts.clients);
 const CLIENTS_MS = quick ? 3000 : positiveInt('clients-ms', opts['clients-ms']);
+const STEP_MS = quick ? 2000 : positiveInt('step-ms', opts['step-ms']);
 const ROUNDS = quick ? 1 : positiveInt('rounds', opts.rounds);
 const ROUND_MS = positiveInt('round-ms', opts['round-ms']);
 const WARMUP_MS = positiveInt('warmup-ms', opts['warmup-ms']);
@@ -111,8 +114,12 @@ const EDGE_TX = 10_000;
 const K = 10;
 /** How long a many-clients run waits for calls in flight after its end. */
 const GRACE_MS = 5000;
-/** Open-loop run: offered load as a share of the back-to-back throughput. */
-const PACED_SHARE = 0.5;
+/** Capacity search: the first offered rate (calls/s over all clients), the factor between steps, the most steps. */
+const CAPACITY_START = 40;
+const CAPACITY_FACTOR = 1.2;
+const CAPACITY_STEPS = 18;
+/** What the capacity target asks: every one of the clients searching once every 10 s, p99 under the limit. */
+const CAPACITY_GOAL_PER_CLIENT = 0.1;
 
 const TARGETS = {
   original: { embedMs: 100, search10kMs: 50, docsPerSec: 1000, graphQueryMs: 200, connections: 100 },
@@ -592,12 +599,31 @@ function neighborScenarios(store: EmbeddedGraphStore): Scenario[] {
 // ---------------------------------------------------------------------------------------------
 // 3. Many clients
 
+interface ClientsRun {
+  key: string;
+  label: string;
+  stats: LoadStats;
+  serverCpuUsPerCall: number | undefined;
+}
+
+/** Open-loop steps of rising offered load until p99 reaches the limit or a call fails. */
+interface CapacitySearch {
+  mode: 'hybrid' | 'vector';
+  steps: ClientsRun[];
+  /** The highest offered rate held: p99 under the limit, nothing refused or left unanswered. */
+  held: ClientsRun | undefined;
+  /** The most calls/s answered in any step (the throughput ceiling seen). */
+  ceilingPerSec: number;
+}
+
 interface ClientsResult {
   clients: number;
   connectMs: number;
   serverConnections: number | undefined;
   serverRssMb: number | undefined;
-  runs: { key: string; label: string; stats: LoadStats; serverCpuUsPerCall: number | undefined }[];
+  capacity: CapacitySearch[];
+  /** Back to back: every client always has a call in flight (overload). */
+  runs: ClientsRun[];
 }
 
 async function openClients(url: string, token: string, n: number, into: McpClient[]): Promise<void> {
@@ -614,6 +640,8 @@ async function openClients(url: string, token: string, n: number, into: McpClien
   }
 }
 
+const heldStep = (r: ClientsRun) => r.stats.p99 < TARGETS.issue.clientsP99Ms && r.stats.failed === 0 && r.stats.unanswered === 0;
+
 async function measureClients(brain: Brain, token: string, queries: string[]): Promise<ClientsResult> {
   const clients: McpClient[] = [];
   try {
@@ -622,39 +650,64 @@ async function measureClients(brain: Brain, token: string, queries: string[]): P
     await openClients(brain.mcpUrl, token, CLIENTS, clients);
     const connectMs = performance.now() - t0;
     const usage = await brain.usage();
-    const runs: ClientsResult['runs'] = [];
-    const run = async (key: string, label: string, mode: 'hybrid' | 'vector', ratePerSec?: number) => {
+    const run = async (
+      key: string,
+      label: string,
+      mode: 'hybrid' | 'vector',
+      durationMs: number,
+      ratePerSec?: number,
+    ): Promise<ClientsRun> => {
       progress(`${int(CLIENTS)} clients: ${label}`);
       const next = cycle(queries, 101);
       // Calls abandoned at the end time out soon after, instead of holding the bench open for the default 30 s.
-      const callOpts = { timeoutMs: CLIENTS_MS + GRACE_MS + 1000 };
+      const callOpts = { timeoutMs: durationMs + GRACE_MS + 1000 };
       const fn: CallFn = (i = 0) =>
         (clients[i] as McpClient).callTool('semantic_search', { projectId: SEARCH_PROJECT, query: next(), k: K, mode }, callOpts);
       const before = await brain.usage();
       const stats = await runLoad(fn, {
         clients: CLIENTS,
-        durationMs: CLIENTS_MS,
+        durationMs,
         graceMs: GRACE_MS,
         ...(ratePerSec === undefined ? {} : { ratePerSec }),
       });
       const after = await brain.usage();
       const serverCpuUsPerCall = before && after && stats.calls > 0 ? (cpuUs(after.cpu) - cpuUs(before.cpu)) / stats.calls : undefined;
-      runs.push({ key, label, stats, serverCpuUsPerCall });
-      return stats;
+      return { key, label, stats, serverCpuUsPerCall };
     };
-    // Vector mode first: back to back, then at half the rate it sustained. Hybrid (the default
-    // mode) last, because when it saturates the brain, calls left queued keep it busy after the run.
-    const vector = await run('vector-closed', 'semantic_search vector, back to back', 'vector');
-    if (vector.callsPerSec > 0) {
-      const rate = Math.max(1, Math.round(vector.callsPerSec * PACED_SHARE));
-      await run('vector-paced', `semantic_search vector, ${int(rate)} calls/s offered (open loop)`, 'vector', rate);
+    // Capacity first, while nothing is queued: offered load rises by CAPACITY_FACTOR per step
+    // (each client a Poisson process, latency counted from when a call was due) until p99
+    // reaches the limit or a call is refused.
+    const capacity: CapacitySearch[] = [];
+    for (const mode of ['vector', 'hybrid'] as const) {
+      const search: CapacitySearch = { mode, steps: [], held: undefined, ceilingPerSec: 0 };
+      let rate = CAPACITY_START;
+      for (let i = 0; i < CAPACITY_STEPS; i++) {
+        const offered = Math.round(rate);
+        const r = await run(`${mode}-open-${offered}`, `semantic_search ${mode}, ${int(offered)} calls/s offered`, mode, STEP_MS, offered);
+        search.steps.push(r);
+        search.ceilingPerSec = Math.max(search.ceilingPerSec, r.stats.callsPerSec);
+        if (!heldStep(r)) break;
+        search.held = r;
+        rate *= CAPACITY_FACTOR;
+      }
+      capacity.push(search);
+      // Let a saturated step's queue drain before the next measurement.
+      await new Promise((r) => setTimeout(r, 2000));
     }
-    await run('hybrid-closed', 'semantic_search hybrid, back to back', 'hybrid');
+    // Then overload: every client back to back, so 1,000 calls are always in flight. Hybrid (the
+    // default mode) last, because when it saturates the brain, calls left queued keep it busy.
+    const runs: ClientsRun[] = [];
+    for (const mode of ['vector', 'hybrid'] as const) {
+      const r = await run(`${mode}-closed`, `semantic_search ${mode}, back to back`, mode, CLIENTS_MS);
+      runs.push(r);
+      for (const c of capacity) if (c.mode === mode) c.ceilingPerSec = Math.max(c.ceilingPerSec, r.stats.callsPerSec);
+    }
     return {
       clients: CLIENTS,
       connectMs,
       serverConnections: usage?.connections,
       serverRssMb: usage ? usage.memory.rss / 2 ** 20 : undefined,
+      capacity,
       runs,
     };
   } finally {
@@ -946,25 +999,47 @@ async function main(): Promise<void> {
     console.log(
       `${int(clients.clients)} MCP clients, one connection each, brain in a child process (connected in ${(clients.connectMs / 1000).toFixed(1)} s; brain RSS ${clients.serverRssMb?.toFixed(0) ?? '–'} MB with ${int(clients.serverConnections ?? Number.NaN)} connections)`,
     );
+    const clientRow = (r: ClientsRun) => [
+      r.label,
+      int(r.stats.callsPerSec),
+      lb(r.stats.p50, r.stats.p50IsLowerBound),
+      lb(r.stats.p99, r.stats.p99IsLowerBound),
+      int(r.stats.calls),
+      int(r.stats.unanswered),
+      int(r.stats.failed),
+      int(r.stats.clientsAnswered),
+      r.serverCpuUsPerCall === undefined ? '–' : r.serverCpuUsPerCall.toFixed(0),
+    ];
+    const clientHead = ['run', 'calls/s', 'p50 ms', 'p99 ms', 'answered', 'unanswered', 'refused', 'clients answered', 'brain CPU µs/call'];
+    console.log(
+      `Capacity: offered load rising ×${CAPACITY_FACTOR} per ${(STEP_MS / 1000).toFixed(0)} s step (open loop) until p99 ≥ ${TARGETS.issue.clientsP99Ms} ms or a call is refused`,
+    );
     console.log(
       table(
-        ['run', 'calls/s', 'p50 ms', 'p99 ms', 'answered', 'unanswered', 'failed', 'clients answered', 'brain CPU µs/call'],
-        clients.runs.map((r) => [
-          r.label,
-          int(r.stats.callsPerSec),
-          lb(r.stats.p50, r.stats.p50IsLowerBound),
-          lb(r.stats.p99, r.stats.p99IsLowerBound),
-          int(r.stats.calls),
-          int(r.stats.unanswered),
-          int(r.stats.failed),
-          int(r.stats.clientsAnswered),
-          r.serverCpuUsPerCall === undefined ? '–' : r.serverCpuUsPerCall.toFixed(0),
-        ]),
+        clientHead,
+        clients.capacity.flatMap((c) => c.steps.map((r) => clientRow(r))),
       ),
     );
-    for (const r of clients.runs) if (r.stats.firstError) console.log(`  ! ${r.key}: first failure: ${r.stats.firstError}`);
+    for (const c of clients.capacity) {
+      const held = c.held ? `${int(c.held.stats.offeredPerSec ?? 0)} calls/s (p99 ${ms(c.held.stats.p99)} ms)` : 'none';
+      const share =
+        c.held && c.ceilingPerSec > 0
+          ? ` = ${pct((c.held.stats.offeredPerSec ?? 0) / c.ceilingPerSec)} of the most answered in any run (${int(c.ceilingPerSec)}/s)`
+          : '';
+      console.log(`  ${c.mode}: held ${held}${share}`);
+    }
+    console.log('\nOverload: every client back to back, 1,000 calls always in flight');
     console.log(
-      `Each run lasts ${(CLIENTS_MS / 1000).toFixed(0)} s; calls unanswered ${GRACE_MS / 1000} s after its end count with the time they had waited (≥: a lower bound).\nBack to back, latency is mostly queueing: ${int(CLIENTS)} calls in flight ÷ calls/s.\n`,
+      table(
+        clientHead,
+        clients.runs.map((r) => clientRow(r)),
+      ),
+    );
+    for (const r of [...clients.capacity.flatMap((c) => c.steps), ...clients.runs]) {
+      if (r.stats.firstError) console.log(`  ! ${r.key}: first refusal: ${r.stats.firstError}`);
+    }
+    console.log(
+      `Back to back, latency is queueing: p99 ≈ ${int(CLIENTS)} calls in flight ÷ calls/s, so < ${TARGETS.issue.clientsP99Ms} ms would need ${int(CLIENTS / (TARGETS.issue.clientsP99Ms / 1000))} calls/s; past ${EMBEDDED_DEFAULTS.maxQueuedVectorSearches} queued searches the brain refuses at once (BRAIN_VECTOR_INDEX_UNAVAILABLE, retryable). Calls unanswered ${GRACE_MS / 1000} s after a run count with the time they had waited (≥: a lower bound).\n`,
     );
 
     // ── targets ───────────────────────────────────────────────────────────────────────────
@@ -1022,14 +1097,15 @@ async function main(): Promise<void> {
     );
     p95Under('issue', `neighbors p95 at ${int(EDGES)} edges (store)`, I.neighborsP95Ms, find(neighbors, 'neighbors-1'), true);
     p95Under('issue', `neighbors p95 at ${int(EDGES)} edges (MCP)`, I.neighborsP95Ms, mcpNeighbors, true);
-    for (const r of clients.runs) {
-      const how = r.stats.offeredPerSec === undefined ? 'back to back' : `${int(r.stats.offeredPerSec)}/s offered`;
+    for (const c of clients.capacity) {
+      const goal = CLIENTS * CAPACITY_GOAL_PER_CLIENT;
+      const held = c.held?.stats.offeredPerSec ?? 0;
       checks.push({
         group: 'issue',
-        name: `${int(CLIENTS)} clients p99: ${r.key.startsWith('hybrid') ? 'hybrid' : 'vector'}, ${how}`,
-        target: `< ${I.clientsP99Ms} ms`,
-        value: `${lb(r.stats.p99, r.stats.p99IsLowerBound)} ms`,
-        pass: r.stats.p99 < I.clientsP99Ms && r.stats.unanswered === 0 && r.stats.failed === 0 && CLIENTS >= I.clients,
+        name: `${int(CLIENTS)} clients, ${c.mode}: calls/s held with p99 < ${I.clientsP99Ms} ms (each client every ${(1 / CAPACITY_GOAL_PER_CLIENT).toFixed(0)} s = ${int(goal)}/s)`,
+        target: `≥ ${int(goal)}`,
+        value: c.held ? `${int(held)} (p99 ${ms(c.held.stats.p99)} ms)` : 'none',
+        pass: CLIENTS >= I.clients && held >= goal,
       });
     }
 
@@ -1074,6 +1150,7 @@ async function main(): Promise<void> {
           portEdges: PORT_EDGES,
           clients: CLIENTS,
           clientsMs: CLIENTS_MS,
+          stepMs: STEP_MS,
           rounds: ROUNDS,
           roundMs: ROUND_MS,
           warmupMs: WARMUP_MS,
