@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { type Logger, silentLogger } from './logger.ts';
+import { redactUrl } from './tokens.ts';
 import { WsClientTransport } from './ws-client-transport.ts';
 
 export interface ReconnectOptions {
@@ -112,7 +113,8 @@ export class McpClient {
   constructor(opts: McpClientOptions) {
     this.url = opts.url;
     this.#opts = opts;
-    this.#log = opts.logger ?? silentLogger;
+    // Every line of this client names its service's URL, never a credential a caller put in it.
+    this.#log = (opts.logger ?? silentLogger).child({ url: redactUrl(opts.url) });
   }
 
   get state(): ClientState {
@@ -145,7 +147,7 @@ export class McpClient {
     });
     const client = new Client({ name: this.#opts.name ?? 'automovie-client', version: '0.1.0' }, { capabilities: {} });
     client.onclose = () => this.#onDrop(client);
-    client.onerror = (err) => this.#log.debug({ url: this.url, err: err.message }, 'mcp client transport error');
+    client.onerror = (err) => this.#log.debug({ err: err.message }, 'mcp client transport error');
     try {
       await client.connect(transport);
     } catch (err) {
@@ -182,14 +184,14 @@ export class McpClient {
           this.#client = client;
           this.#state = 'open';
           this.connects++;
-          if (this.connects > 1) this.#log.info({ url: this.url, attempt }, 'mcp client reconnected');
+          if (this.connects > 1) this.#log.info({ attempt }, 'mcp client reconnected');
           return client;
         } catch (err) {
           const e = err instanceof AutomovieError ? err : fromSdkError(err, this.url);
           if (!e.retryable) {
             throw e;
           }
-          this.#log.debug({ url: this.url, attempt, err: e.message }, 'mcp connect attempt failed');
+          this.#log.debug({ attempt, err: e.message }, 'mcp connect attempt failed');
         }
       }
     })();
@@ -208,7 +210,7 @@ export class McpClient {
     this.#client = undefined;
     this.#ready = undefined;
     if (this.#state === 'closed') return;
-    this.#log.warn({ url: this.url }, 'mcp connection lost; reconnecting');
+    this.#log.warn({}, 'mcp connection lost; reconnecting');
     this.#startConnecting().catch(() => {});
   }
 

@@ -9,7 +9,16 @@ export {
 } from './client.ts';
 export { type Logger, silentLogger } from './logger.ts';
 export { LOCAL_HOSTS, MCP_SUBPROTOCOL, McpEndpoint, type McpEndpointOptions, type McpTransportKind } from './server.ts';
-export { extractToken, MIN_SECRET_LENGTH, redactUrl, TokenAuthority, type TokenOptions } from './tokens.ts';
+export {
+  extractToken,
+  MIN_SECRET_LENGTH,
+  type RedactOptions,
+  redactUrl,
+  redactUrlsInText,
+  SENSITIVE_URL_PARAMS,
+  TokenAuthority,
+  type TokenOptions,
+} from './tokens.ts';
 export {
   type CallEvent,
   type CallOutcome,

@@ -106,24 +106,80 @@ export function extractToken(authorization: string | undefined, url: string | un
 }
 
 /**
- * A URL with its `access_token` removed, for logs. Parameter names are decoded the way
- * `extractToken` decodes them (`access%5Ftoken` is `access_token` too), so whatever could
- * authenticate is also redacted.
+ * Names of URL parameters whose values authorize a request, compared case-insensitively after
+ * percent-decoding: the fleet's `access_token`, the brain's asset URL signature `sig` and upload
+ * `token`, and the parts of S3 presigned URLs that grant access. `exp` and the like stay visible:
+ * they grant nothing on their own and explain refusals.
  */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const hash = url.indexOf('#', q);
-  const end = hash < 0 ? url.length : hash;
-  const query = url
-    .slice(q + 1, end)
+export const SENSITIVE_URL_PARAMS: readonly string[] = [
+  'access_token',
+  'sig',
+  'token',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+];
+
+const REDACTED = '[REDACTED]';
+
+export interface RedactOptions {
+  /** Parameter names whose values are hidden (case-insensitive). Default SENSITIVE_URL_PARAMS. */
+  params?: readonly string[];
+}
+
+/** The name a query parser sees in `raw` (percent-decoded, `+` as space), lower-cased. */
+function paramName(raw: string): string {
+  return (new URLSearchParams(`${raw}=`).keys().next().value ?? '').toLowerCase();
+}
+
+function sensitiveSet(opts: RedactOptions): ReadonlySet<string> {
+  return opts.params === undefined ? DEFAULT_SENSITIVE : new Set(opts.params.map((n) => n.toLowerCase()));
+}
+const DEFAULT_SENSITIVE: ReadonlySet<string> = new Set(SENSITIVE_URL_PARAMS);
+
+/** `a=1&sig=x` with the sensitive values replaced; every occurrence of a repeated name is. */
+function redactParams(params: string, sensitive: ReadonlySet<string>): string {
+  return params
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=');
       const rawKey = eq < 0 ? pair : pair.slice(0, eq);
-      const key = new URLSearchParams(pair).keys().next().value ?? '';
-      return key.toLowerCase() === 'access_token' ? `${rawKey}=[REDACTED]` : pair;
+      return sensitive.has(paramName(rawKey)) ? `${rawKey}=${REDACTED}` : pair;
     })
     .join('&');
-  return `${url.slice(0, q + 1)}${query}${url.slice(end)}`;
+}
+
+/** `scheme://user:password@` → `scheme://user:[REDACTED]@`. */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'\\]*):([^\s/?#@"'\\]+)@/gi;
+
+/**
+ * A URL (absolute, or a request target such as `req.url`) with the value of every authorizing
+ * parameter replaced by `[REDACTED]`, in the query and in a `k=v` fragment alike, and any password
+ * in its user info; the path and all other parameters are kept, for debugging. Names are decoded
+ * the way query parsers decode them (`access%5Ftoken`, `SIG` count), so whatever could
+ * authenticate is redacted.
+ */
+export function redactUrl(url: string, opts: RedactOptions = {}): string {
+  const sensitive = sensitiveSet(opts);
+  const hash = url.indexOf('#');
+  const beforeHash = hash < 0 ? url : url.slice(0, hash);
+  const q = beforeHash.indexOf('?');
+  let out = q < 0 ? beforeHash : `${beforeHash.slice(0, q + 1)}${redactParams(beforeHash.slice(q + 1), sensitive)}`;
+  if (hash >= 0) out += `#${redactParams(url.slice(hash + 1), sensitive)}`;
+  return out.replace(USERINFO, `$1:${REDACTED}@`);
+}
+
+/** A parameter inside free text: after `?`, `&` or `#`, its value up to a delimiter, a quote, space or a JSON escape. */
+const TEXT_PARAM = /([?&#])([^=&#?\s"'<>\\]{1,100})=([^&#\s"'<>\\]*)/g;
+
+/**
+ * Text (a log line, an error message or stack) with every URL in it redacted as by `redactUrl`,
+ * wherever it appears: the last line of defence for URLs nobody passed through `redactUrl`.
+ */
+export function redactUrlsInText(text: string, opts: RedactOptions = {}): string {
+  if (!text.includes('=') && !text.includes('@')) return text;
+  const sensitive = sensitiveSet(opts);
+  return text
+    .replace(TEXT_PARAM, (whole, sep: string, name: string) => (sensitive.has(paramName(name)) ? `${sep}${name}=${REDACTED}` : whole))
+    .replace(USERINFO, `$1:${REDACTED}@`);
 }

@@ -1,6 +1,6 @@
 import { TEST_JWT_SECRET } from '@automovie/testing';
 import { describe, expect, it } from 'vitest';
-import { extractToken, MIN_SECRET_LENGTH, redactUrl, TokenAuthority } from '../src/index.ts';
+import { extractToken, MIN_SECRET_LENGTH, redactUrl, redactUrlsInText, SENSITIVE_URL_PARAMS, TokenAuthority } from '../src/index.ts';
 
 const authority = new TokenAuthority(TEST_JWT_SECRET);
 
@@ -99,6 +99,63 @@ describe('redactUrl', () => {
     expect(redactUrl('/mcp?access_token')).toBe('/mcp?access_token=[REDACTED]');
     expect(redactUrl('/mcp?access_tokens=keep')).toBe('/mcp?access_tokens=keep');
     expect(redactUrl('/mcp')).toBe('/mcp');
-    expect(redactUrl('/mcp?a=1#access_token=frag')).toBe('/mcp?a=1#access_token=frag');
+  });
+
+  it('redacts asset URL signatures and upload tokens, keeping the path and exp', () => {
+    const get = 'http://brain:4100/assets/p1/asset-0123?exp=1767225600&sig=Zm9vYmFyYmF6cXV4';
+    expect(redactUrl(get)).toBe('http://brain:4100/assets/p1/asset-0123?exp=1767225600&sig=[REDACTED]');
+    const put = '/uploads/nonce-1234567?token=eyJwIjoxfQ.c2lnbmF0dXJl';
+    expect(redactUrl(put)).toBe('/uploads/nonce-1234567?token=[REDACTED]');
+    expect(SENSITIVE_URL_PARAMS).toEqual(expect.arrayContaining(['access_token', 'sig', 'token']));
+  });
+
+  it('decodes encoded names, and redacts every occurrence of a repeated one', () => {
+    expect(redactUrl('/a?%73ig=x1&S%49G=x2&si%67=x3')).toBe('/a?%73ig=[REDACTED]&S%49G=[REDACTED]&si%67=[REDACTED]');
+    expect(redactUrl('/a?sig=x1&sig=x2&exp=9&sig=x3')).toBe('/a?sig=[REDACTED]&sig=[REDACTED]&exp=9&sig=[REDACTED]');
+    expect(redactUrl('/a?to%6Ben=t&x-amz-signature=s&X-Amz-Credential=c')).toBe(
+      '/a?to%6Ben=[REDACTED]&x-amz-signature=[REDACTED]&X-Amz-Credential=[REDACTED]',
+    );
+    // Names that only start or end like a sensitive one are not it.
+    expect(redactUrl('/a?sigma=1&design=2&tokens=3&sig_=4')).toBe('/a?sigma=1&design=2&tokens=3&sig_=4');
+    // An empty value, and a value holding '=' or an encoded '&'.
+    expect(redactUrl('/a?sig=&token=a=b%26c&k=v')).toBe('/a?sig=[REDACTED]&token=[REDACTED]&k=v');
+  });
+
+  it('redacts parameters in a fragment and in user info, and leaves URLs without any alone', () => {
+    expect(redactUrl('/mcp?a=1#access_token=frag&state=s')).toBe('/mcp?a=1#access_token=[REDACTED]&state=s');
+    expect(redactUrl('/x#sig=frag')).toBe('/x#sig=[REDACTED]');
+    expect(redactUrl('/x?sig=q#frag')).toBe('/x?sig=[REDACTED]#frag');
+    expect(redactUrl('/x?a=1#?sig=s')).toBe('/x?a=1#?sig=[REDACTED]');
+    expect(redactUrl('redis://:hunter2@redis:6379/0')).toBe('redis://:[REDACTED]@redis:6379/0');
+    expect(redactUrl('https://ann:pw@host/p?sig=s')).toBe('https://ann:[REDACTED]@host/p?sig=[REDACTED]');
+    expect(redactUrl('/assets/p/a')).toBe('/assets/p/a');
+    expect(redactUrl('ws://127.0.0.1:4100/mcp')).toBe('ws://127.0.0.1:4100/mcp');
+  });
+
+  it('takes its own list of names', () => {
+    expect(redactUrl('/a?sig=1&key=2', { params: ['KEY'] })).toBe('/a?sig=1&key=[REDACTED]');
+  });
+});
+
+describe('redactUrlsInText', () => {
+  it('redacts URLs inside messages, stacks and JSON log lines', () => {
+    const sig = 'Zm9vYmFyYmF6cXV4';
+    const line = JSON.stringify({
+      msg: `Reply was already sent in the "/assets/p1/a1?exp=1&sig=${sig}" (GET) route`,
+      err: { message: `fetch http://brain/uploads/n1?token=abc.${sig} failed`, stack: `Error: x?%73ig=${sig}\n    at y` },
+      url: `/assets/p1/a1?SIG=${sig}#access_token=${sig}`,
+    });
+    const out = redactUrlsInText(line);
+    expect(out).not.toContain(sig);
+    expect(out).toContain('/assets/p1/a1?exp=1&sig=[REDACTED]');
+    expect(out).toContain('/uploads/n1?token=[REDACTED]');
+    expect(JSON.parse(out).url).toBe('/assets/p1/a1?SIG=[REDACTED]#access_token=[REDACTED]');
+  });
+
+  it('leaves text without sensitive parameters as it is', () => {
+    for (const text of ['plain words', 'a=b c=d', '/assets/p/a?exp=12&x=1', 'mail ann@example.com', 'x ?sigma=2']) {
+      expect(redactUrlsInText(text)).toBe(text);
+    }
+    expect(redactUrlsInText('connect redis://user:secret@h:1 failed')).toBe('connect redis://user:[REDACTED]@h:1 failed');
   });
 });

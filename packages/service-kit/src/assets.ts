@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { type Asset, AssetSchema, AutomovieError, WireErrorSchema } from '@automovie/contracts';
+import { redactUrl, redactUrlsInText } from '@automovie/mcp-ws';
 import { z } from 'zod';
 import { ServiceKitError } from './errors.ts';
 
@@ -47,7 +48,9 @@ async function errorOf(res: Response, what: string): Promise<AutomovieError> {
 function transferError(err: unknown, what: string): unknown {
   if (err instanceof AutomovieError) return err;
   if ((err as { name?: string })?.name === 'AbortError') return err;
-  return new ServiceKitError('ASSET_TRANSFER_FAILED', `${what} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  // A fetch error may quote the URL it was given ("Failed to parse URL from …").
+  const message = redactUrlsInText((err as Error)?.message ?? String(err));
+  return new ServiceKitError('ASSET_TRANSFER_FAILED', `${what} failed: ${message}`, { cause: err });
 }
 
 /** The sha256 an ETag names, if it is one (the brain's ETags are the quoted sha256). */
@@ -61,7 +64,7 @@ function shaOfEtag(etag: string | null): string | undefined {
  * or not at all) and checks the bytes against the sha256 of the ETag (ASSET_CHECKSUM_MISMATCH).
  */
 export async function downloadAsset(url: string, destPath: string, opts: DownloadOptions = {}): Promise<{ bytes: number; sha256: string }> {
-  const what = `Download of ${url.split('?')[0]}`;
+  const what = `Download of ${redactUrl(url)}`;
   let res: Response;
   try {
     res = await fetch(url, opts.signal ? { signal: opts.signal } : {});
@@ -120,7 +123,7 @@ export async function downloadAsset(url: string, destPath: string, opts: Downloa
  * come back as AutomovieErrors with its codes (BRAIN_UPLOAD_TOO_LARGE, BRAIN_UPLOAD_TYPE_MISMATCH…).
  */
 export async function uploadAsset(url: string, source: string | Uint8Array, opts: UploadOptions): Promise<Asset> {
-  const what = `Upload to ${url.split('/uploads/')[0]}/uploads`;
+  const what = `Upload to ${redactUrl(url)}`;
   const headers: Record<string, string> = { 'content-type': opts.mime };
   let body: NonNullable<RequestInit['body']>;
   if (typeof source === 'string') {

@@ -1,3 +1,4 @@
+import { redactUrlsInText } from '@automovie/mcp-ws';
 import { type Logger as PinoLogger, pino } from 'pino';
 
 /** Paths pino blanks out wherever they appear in a log line. */
@@ -29,7 +30,12 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
-/** The service's root logger: JSON lines with service and version, secrets redacted. */
+/**
+ * The service's root logger: JSON lines with service and version, secrets redacted: the values of
+ * REDACT_PATHS, and in the finished line every authorizing URL parameter (`sig`, `token`,
+ * `access_token`… see redactUrl), wherever a URL appears (a `url` field, a message, an error's
+ * stack), so a signed URL in a log is never a credential.
+ */
 export function createLogger(opts: LoggerOptions): PinoLogger {
   return pino(
     {
@@ -38,6 +44,7 @@ export function createLogger(opts: LoggerOptions): PinoLogger {
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      hooks: { streamWrite: (line) => redactUrlsInText(line) },
     },
     opts.destination ?? process.stdout,
   );

@@ -32,4 +32,32 @@ describe('createLogger', () => {
     expect(text).toContain('[REDACTED]');
     expect(text).toContain('visible');
   });
+
+  it('hides signed URL credentials in every part of a line, keeping the paths', () => {
+    const out = new LogCapture();
+    const log = createLogger({ service: 's', version: '1', destination: out });
+    const sig = 'c2lnbmF0dXJlLXZhbHVl';
+    const token = 'eyJwcm9qZWN0SWQiOiJwMSJ9.dG9rZW4tc2ln';
+    const get = `http://brain:4100/assets/p1/asset-1?exp=1767225600&sig=${sig}`;
+    const put = `http://brain:4100/uploads/n0nce?token=${token}`;
+    log.info({ url: get, nested: { href: put } }, `fetching ${get}`);
+    log.error({ err: new Error(`upload to ${put} failed`) }, 'request failed');
+    log.info({ req: { method: 'GET', url: `/assets/p1/asset-1?%73ig=${sig}` } }, 'incoming request');
+    const text = out.text;
+    expect(text).not.toContain(sig);
+    expect(text).not.toContain('dG9rZW4tc2ln');
+    const [first, second, third] = out.lines() as Array<{
+      url?: string;
+      msg?: string;
+      nested?: { href: string };
+      err?: { message: string; stack: string };
+      req?: { url: string };
+    }>;
+    expect(first?.url).toBe('http://brain:4100/assets/p1/asset-1?exp=1767225600&sig=[REDACTED]');
+    expect(first?.msg).toBe('fetching http://brain:4100/assets/p1/asset-1?exp=1767225600&sig=[REDACTED]');
+    expect(first?.nested?.href).toBe('http://brain:4100/uploads/n0nce?token=[REDACTED]');
+    expect(second?.err?.message).toBe('upload to http://brain:4100/uploads/n0nce?token=[REDACTED] failed');
+    expect(second?.err?.stack).toContain('/uploads/n0nce?token=[REDACTED]');
+    expect(third?.req?.url).toBe('/assets/p1/asset-1?%73ig=[REDACTED]');
+  });
 });
