@@ -5,6 +5,8 @@ export class RawPeer {
   readonly ws: WebSocket;
   readonly messages: Record<string, unknown>[] = [];
   closed: { code: number; reason: string } | undefined;
+  /** Pings received since the socket was created (a listener added later can miss the first). */
+  pings = 0;
   readonly #waiters: (() => void)[] = [];
 
   private constructor(ws: WebSocket) {
@@ -16,6 +18,9 @@ export class RawPeer {
     ws.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString() };
       this.#notify();
+    });
+    ws.on('ping', () => {
+      this.pings++;
     });
     ws.on('error', () => {});
   }
