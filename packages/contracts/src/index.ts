@@ -361,6 +361,15 @@ export {
   VectorSchema,
 } from './graph.ts';
 export {
+  canonicalSetDressing,
+  SET_DRESSING_KINDS,
+  SET_DRESSING_WORDS,
+  type SetDressingKind,
+  type SetDressingOptions,
+  setDressingIn,
+  setDressingKind,
+} from './set-dressing.ts';
+export {
   type Catalog,
   defineCatalog,
   defineTool,

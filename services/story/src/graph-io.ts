@@ -10,7 +10,10 @@ import {
   SceneElementSchema,
   type SceneRecord,
   type Screenplay,
+  type SetDressingKind,
   type StoryRecord,
+  setDressingIn,
+  setDressingKind,
 } from '@automovie/contracts';
 import type { FilmGraph, Stored } from '@automovie/film-graph';
 import { z } from 'zod';
@@ -98,37 +101,18 @@ export function estimateDurationS(screenplay: Pick<Screenplay, 'scenes'>): numbe
   return Math.round(s * 10) / 10;
 }
 
-const SET_ELEMENTS = new Set(
-  (
-    'door window table chair bed sofa couch desk lamp lantern candle fire fireplace stove kitchen sink mirror stairs staircase ladder ' +
-    'wall floor roof ceiling rug shelf shelves bookshelf books book clock phone radio television tv screen computer laptop car truck bus ' +
-    'boat ship train bicycle bike road street path bridge tree trees forest field grass flowers garden fence gate river sea ocean lake ' +
-    'water beach rocks rock cliff mountain hill sky moon stars sun rain snow fog storm wind cloud clouds lighthouse lens tower dome ' +
-    'telescope counter bar cup mugs mug glass bottle plate crate box boxes barrel bag curtain curtains painting photo photograph poster ' +
-    'sign neon bench fountain pool bath shower bathtub toilet locker cage machine engine wheel tools workbench bucket map'
-  ).split(' '),
-);
-const STOPWORDS = new Set(
-  'the a an and or but of to in on at by for with from into onto over under up down out off as is are was were be been it its this that these those his her their our your my them him she he they we you i not no all some one two three then than there here what when where who how just very still only again'.split(
-    ' ',
-  ),
-);
+// Things that stand outdoors: an interior's action mentions them only as seen or heard from inside.
+const OUTDOOR_KINDS = new Set<SetDressingKind>(['structure', 'nature', 'terrain']);
 
-/** Set dressing named in a location's action: known set elements first, then the most frequent other nouns-ish words. */
-export function locationElements(actions: string[], exclude: Set<string>): string[] {
-  const counts = new Map<string, number>();
-  for (const a of actions) {
-    for (const w of a.toLowerCase().match(/\p{L}+/gu) ?? []) {
-      if (w.length < 3 || STOPWORDS.has(w) || exclude.has(w)) continue;
-      counts.set(w, (counts.get(w) ?? 0) + 1);
-    }
-  }
-  const known = [...counts.keys()].filter((w) => SET_ELEMENTS.has(w));
-  const others = [...counts.entries()]
-    .filter(([w, n]) => !SET_ELEMENTS.has(w) && n > 1 && w.length >= 4 && !/(ly|ing|ed|es)$/.test(w))
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([w]) => w);
-  return [...known, ...others].slice(0, 12).map((w) => w.slice(0, 60));
+/**
+ * Set dressing named in a location's action lines: vocabulary words only (contracts' set-dressing
+ * vocabulary), canonical, most frequent first, at most 12. `exclude` holds character-name words;
+ * an interior (`INT`) keeps no outdoor things ("traffic murmurs through the window", "the city").
+ */
+export function locationElements(actions: readonly string[], exclude: ReadonlySet<string>, intExt?: LocationRecord['intExt']): string[] {
+  const found = setDressingIn(actions, { exclude, limit: 24 });
+  const kept = intExt === 'INT' ? found.filter((e) => !OUTDOOR_KINDS.has(setDressingKind(e) ?? 'prop')) : found;
+  return kept.slice(0, 12);
 }
 
 function sentences(text: string): string {
@@ -206,7 +190,7 @@ export async function storeScreenplay(
       ...screenplay.scenes.flatMap((s) => s.elements.flatMap((e) => (e.type === 'dialogue' ? [filmIds.slug(e.character)] : []))),
     ].flatMap((s) => s.split('-')),
   );
-  for (const entry of locations.values()) entry.record.elements = locationElements(entry.actions, nameWords);
+  for (const entry of locations.values()) entry.record.elements = locationElements(entry.actions, nameWords, entry.record.intExt);
 
   // Lines: one per dialogue element, ordered through the film.
   const lines: { id: string; record: LineRecord }[] = [];
