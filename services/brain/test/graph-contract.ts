@@ -244,6 +244,31 @@ export function describeGraphStoreContract(name: string, factory: () => Promise<
       });
     });
 
+    describe('single-use claims', () => {
+      it('claims a key once, releases it for another use, and prunes expired claims', async () => {
+        const far = Date.now() + 3_600_000;
+        expect(await store.isClaimed('upload:a')).toBe(false);
+        expect(await store.claimOnce('upload:a', far)).toBe(true);
+        expect(await store.claimOnce('upload:a', far)).toBe(false);
+        expect(await store.isClaimed('upload:a')).toBe(true);
+        expect(await store.releaseClaim('upload:a')).toBe(true);
+        expect(await store.releaseClaim('upload:a')).toBe(false);
+        expect(await store.claimOnce('upload:a', far)).toBe(true);
+
+        expect(await store.claimOnce('upload:old', 1000)).toBe(true);
+        expect(await store.pruneClaims(2000)).toBe(1);
+        expect(await store.isClaimed('upload:old')).toBe(false);
+        expect(await store.isClaimed('upload:a')).toBe(true);
+        await expectCode(store.claimOnce('', far), 'INVALID_INPUT');
+        await expectCode(store.claimOnce('k', -1), 'INVALID_INPUT');
+      });
+
+      it('gives a key to exactly one of many concurrent claims', async () => {
+        const results = await Promise.all(Array.from({ length: 8 }, () => store.claimOnce('upload:race', Date.now() + 60_000)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('relationships', () => {
       it('creates relationships between nodes of the project', async () => {
         await project('p');

@@ -803,6 +803,7 @@ describe('schema and server', () => {
     const statements = schemaStatements(768);
     expect(statements.every((s) => /^CREATE (CONSTRAINT|INDEX|FULLTEXT INDEX|VECTOR INDEX) \w+ IF NOT EXISTS /.test(s))).toBe(true);
     expect(statements.some((s) => /REQUIRE \(n\.projectId, n\.id\) IS UNIQUE/.test(s))).toBe(true);
+    expect(statements).toContain('CREATE CONSTRAINT brain_claim_key IF NOT EXISTS FOR (c:BrainClaim) REQUIRE c.key IS UNIQUE');
     expect(statements.join('\n')).not.toMatch(/NODE KEY/);
     expect(statements.find((s) => s.includes('FULLTEXT'))).toMatch(/`fulltext\.analyzer`: 'whitespace'/);
     const vector = statements.find((s) => s.includes('VECTOR'))!;

@@ -493,3 +493,45 @@ describe('Neo4j store: deleting a project', () => {
     expect((await rejection(store.deleteProject('bad id'))).code).toBe('INVALID_INPUT');
   });
 });
+
+describe('Neo4j store: single-use claims', () => {
+  it('claims with one MERGE on the namespaced key, and tells the creator by its own claim id', async () => {
+    const { driver, store } = setup();
+    const held = new Map<string, string>();
+    driver.answer = (cypher, params) => {
+      if (cypher.startsWith('MERGE (c:BrainClaim')) {
+        const key = params.key as string;
+        if (!held.has(key)) held.set(key, params.claim as string);
+        return [{ mine: held.get(key) === params.claim }];
+      }
+      return [];
+    };
+    expect(await store.claimOnce('upload:n1', 1_767_225_600_000)).toBe(true);
+    expect(await store.claimOnce('upload:n1', 1_767_225_600_000)).toBe(false);
+    const merge = driver.queries.filter((q) => q.cypher.startsWith('MERGE (c:BrainClaim'));
+    expect(merge.map((q) => q.params.key)).toEqual(['ns/upload:n1', 'ns/upload:n1']);
+    expect(merge[0]?.params.expiresAt?.toString()).toBe('1767225600000');
+    expect(merge[0]?.params.claim).not.toBe(merge[1]?.params.claim);
+    expect(driver.transactions.map((t) => t.mode)).toEqual(['write', 'write']);
+    expect((await rejection(store.claimOnce('', 1))).code).toBe('INVALID_INPUT');
+    expect((await rejection(store.claimOnce('k', Number.NaN))).code).toBe('INVALID_INPUT');
+  });
+
+  it('checks, releases and prunes claims of its own namespace, pruning in batches', async () => {
+    const { driver, store } = setup();
+    const batches = [100, 100, 7];
+    driver.answer = (cypher) => {
+      if (cypher.startsWith('MATCH (c:BrainClaim {key: $key}) RETURN')) return [{ key: 'ns/k' }];
+      if (cypher.startsWith('MATCH (c:BrainClaim {key: $key}) DELETE')) return [{ n: I(1) }];
+      if (cypher.includes('c.expiresAt < $before')) return [{ n: I(batches.shift() ?? 0) }];
+      return [];
+    };
+    expect(await store.isClaimed('k')).toBe(true);
+    expect(await store.releaseClaim('k')).toBe(true);
+    expect(await store.pruneClaims(1000)).toBe(207);
+    const prunes = driver.queries.filter((q) => q.cypher.includes('c.expiresAt < $before'));
+    expect(prunes).toHaveLength(3);
+    expect(prunes.every((q) => q.params.namespace === 'ns' && q.params.before?.toString() === '1000')).toBe(true);
+    expect(driver.transactions.map((t) => t.mode)).toEqual(['read', 'write', 'write', 'write', 'write']);
+  });
+});

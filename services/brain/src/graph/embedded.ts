@@ -46,11 +46,13 @@ import type {
   Subgraph,
 } from './store.ts';
 import {
+  checkClaimKey,
   checkId,
   checkInt,
   checkLabel,
   checkLabels,
   checkProperties,
+  checkTimeMs,
   checkTypes,
   crossProject,
   decodeCursor,
@@ -258,6 +260,10 @@ function prepareStatements(db: Db) {
   const edgeCols = 'pk, id, type, from_id, to_id, props, created_at';
   return {
     projectById: db.prepare<[string], ProjectRow>('SELECT * FROM projects WHERE id = ?'),
+    insertClaim: db.prepare('INSERT INTO claims (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+    claimByKey: db.prepare<[string], { key: string }>('SELECT key FROM claims WHERE key = ?'),
+    deleteClaim: db.prepare('DELETE FROM claims WHERE key = ?'),
+    pruneClaims: db.prepare('DELETE FROM claims WHERE expires_at < ?'),
     insertProject: db.prepare(
       `INSERT INTO projects (id, uid, name, logline, genre, status, style_guide, budget_usd, created_at, updated_at)
        VALUES (@id, @uid, @name, @logline, @genre, @status, @style_guide, @budget_usd, @created_at, @updated_at)`,
@@ -797,6 +803,29 @@ export class EmbeddedGraphStore implements GraphStore {
       if (hits.length >= k || top.length < ask || ask >= MAX_K * 100) return hits;
       ask *= 4;
     }
+  }
+
+  // ── single-use claims ───────────────────────────────────────────────────────────────────
+
+  async claimOnce(key: string, expiresAtMs: number): Promise<boolean> {
+    this.open();
+    // One statement under SQLite's write lock: of two inserts of one key, exactly one changes a row.
+    return this.s.insertClaim.run(checkClaimKey(key), checkTimeMs(expiresAtMs, 'expiresAtMs')).changes === 1;
+  }
+
+  async isClaimed(key: string): Promise<boolean> {
+    this.open();
+    return this.s.claimByKey.get(checkClaimKey(key)) !== undefined;
+  }
+
+  async releaseClaim(key: string): Promise<boolean> {
+    this.open();
+    return this.s.deleteClaim.run(checkClaimKey(key)).changes === 1;
+  }
+
+  async pruneClaims(beforeMs: number): Promise<number> {
+    this.open();
+    return this.s.pruneClaims.run(checkTimeMs(beforeMs, 'beforeMs')).changes;
   }
 
   async close(): Promise<void> {

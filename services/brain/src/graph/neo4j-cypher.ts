@@ -537,11 +537,13 @@ export const SCHEMA_AWAITED = [
   'brain_project_key',
   'brain_member_key',
   'brain_counter_key',
+  'brain_claim_key',
   'brain_entity_project',
   'brain_entity_project_label',
   'brain_project_list',
   'brain_member_user',
   'brain_member_project',
+  'brain_claim_expiry',
   TEXT_INDEX,
 ] as const;
 
@@ -559,11 +561,13 @@ export function schemaStatements(vectorDimension?: number): string[] {
     'CREATE CONSTRAINT brain_project_key IF NOT EXISTS FOR (p:BrainProject) REQUIRE p.projectId IS UNIQUE',
     'CREATE CONSTRAINT brain_member_key IF NOT EXISTS FOR (m:BrainMember) REQUIRE (m.projectId, m.userId) IS UNIQUE',
     'CREATE CONSTRAINT brain_counter_key IF NOT EXISTS FOR (c:BrainCounter) REQUIRE c.name IS UNIQUE',
+    'CREATE CONSTRAINT brain_claim_key IF NOT EXISTS FOR (c:BrainClaim) REQUIRE c.key IS UNIQUE',
     'CREATE INDEX brain_entity_project IF NOT EXISTS FOR (n:Entity) ON (n.projectId)',
     'CREATE INDEX brain_entity_project_label IF NOT EXISTS FOR (n:Entity) ON (n.projectId, n.label)',
     'CREATE INDEX brain_project_list IF NOT EXISTS FOR (p:BrainProject) ON (p.namespace, p.listSeq)',
     'CREATE INDEX brain_member_user IF NOT EXISTS FOR (m:BrainMember) ON (m.userId)',
     'CREATE INDEX brain_member_project IF NOT EXISTS FOR (m:BrainMember) ON (m.projectId)',
+    'CREATE INDEX brain_claim_expiry IF NOT EXISTS FOR (c:BrainClaim) ON (c.namespace, c.expiresAt)',
     `CREATE FULLTEXT INDEX ${TEXT_INDEX} IF NOT EXISTS FOR (n:Entity) ON EACH [n.${FTS_TERMS}, n.${FTS_PROJECT}]
      OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'whitespace', \`fulltext.eventually_consistent\`: false}}`,
   ];

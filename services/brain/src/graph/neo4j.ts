@@ -73,11 +73,13 @@ import type {
   Subgraph,
 } from './store.ts';
 import {
+  checkClaimKey,
   checkId,
   checkInt,
   checkLabel,
   checkLabels,
   checkProperties,
+  checkTimeMs,
   checkTypes,
   crossProject,
   decodeCursor,
@@ -863,6 +865,66 @@ export class Neo4jGraphStore implements GraphStore {
     return found.map((r, i) => ({ ...toHit(r, r.score as number), keywordRank: i + 1 }));
   }
 
+  // ── single-use claims ───────────────────────────────────────────────────────────────────
+  // (:BrainClaim {key, namespace, expiresAt, claim}); `key` is unique (brain_claim_key), so MERGE
+  // takes the key's lock and of concurrent claims exactly one creates the node. The random `claim`
+  // tells the creator apart, also when the driver retries a transaction whose commit did happen.
+
+  async claimOnce(key: string, expiresAtMs: number): Promise<boolean> {
+    this.open();
+    const params = {
+      key: this.claimKey(checkClaimKey(key)),
+      namespace: this.namespace,
+      expiresAt: int(checkTimeMs(expiresAtMs, 'expiresAtMs')),
+      claim: randomUUID(),
+    };
+    const [row] = await this.write((tx) =>
+      rows(
+        tx,
+        `MERGE (c:BrainClaim {key: $key})
+         ON CREATE SET c.namespace = $namespace, c.expiresAt = $expiresAt, c.claim = $claim
+         RETURN c.claim = $claim AS mine`,
+        params,
+      ),
+    );
+    return row?.mine === true;
+  }
+
+  async isClaimed(key: string): Promise<boolean> {
+    this.open();
+    const found = await this.read((tx) =>
+      rows(tx, 'MATCH (c:BrainClaim {key: $key}) RETURN c.key AS key', { key: this.claimKey(checkClaimKey(key)) }),
+    );
+    return found.length > 0;
+  }
+
+  async releaseClaim(key: string): Promise<boolean> {
+    this.open();
+    const [row] = await this.write((tx) =>
+      rows(tx, 'MATCH (c:BrainClaim {key: $key}) DELETE c RETURN count(*) AS n', { key: this.claimKey(checkClaimKey(key)) }),
+    );
+    return (toNumber(row?.n) ?? 0) > 0;
+  }
+
+  async pruneClaims(beforeMs: number): Promise<number> {
+    this.open();
+    const params = { namespace: this.namespace, before: int(checkTimeMs(beforeMs, 'beforeMs')), batch: int(this.deleteBatchSize) };
+    let pruned = 0;
+    for (;;) {
+      const [row] = await this.write((tx) =>
+        rows(
+          tx,
+          `MATCH (c:BrainClaim) WHERE c.namespace = $namespace AND c.expiresAt < $before
+           WITH c LIMIT $batch DELETE c RETURN count(*) AS n`,
+          params,
+        ),
+      );
+      const n = toNumber(row?.n) ?? 0;
+      pruned += n;
+      if (n < this.deleteBatchSize) return pruned;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -878,6 +940,10 @@ export class Neo4jGraphStore implements GraphStore {
   /** The stored key of a project: its id, behind the store's namespace if it has one. */
   private key(projectId: string): string {
     return this.namespace === '' ? projectId : `${this.namespace}/${projectId}`;
+  }
+
+  private claimKey(key: string): string {
+    return this.namespace === '' ? key : `${this.namespace}/${key}`;
   }
 
   private read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {

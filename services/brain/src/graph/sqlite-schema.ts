@@ -98,6 +98,13 @@ CREATE TABLE IF NOT EXISTS node_index (
 CREATE UNIQUE INDEX IF NOT EXISTS node_index_by_vseq ON node_index (project_id, vseq) WHERE vseq IS NOT NULL;
 CREATE INDEX IF NOT EXISTS node_index_by_label ON node_index (project_id, label, vseq) WHERE vseq IS NOT NULL;
 
+-- Single-use keys (GraphStore.claimOnce); added without a version bump: older files get it on open.
+CREATE TABLE IF NOT EXISTS claims (
+  key        TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_by_expiry ON claims (expires_at);
+
 `;
 
 /**

@@ -23,6 +23,18 @@ export function checkInt(value: unknown, dflt: number, min: number, max: number,
   return value;
 }
 
+/** A claim key: 1 to 200 characters. */
+export function checkClaimKey(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw invalidInput('key', 'a string of 1 to 200 characters');
+  return value;
+}
+
+/** A time in milliseconds since the epoch. */
+export function checkTimeMs(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalidInput(field, 'milliseconds since the epoch');
+  return value;
+}
+
 export function checkLabel(value: unknown, field: string): string {
   if (typeof value !== 'string' || !LABEL_SET.has(value)) throw invalidInput(field, `one of ${LABELS.join(', ')}`);
   return value;

@@ -98,6 +98,21 @@ export interface GraphStore {
    */
   keywordSearch(projectId: string, query: string, k: number, options?: SearchOptions): Promise<SearchHit[]>;
 
+  // ── single-use claims ─────────────────────────────────────────────────────────────────
+  // Keys outside any project (an upload URL's nonce…) that can be used once: kept beside the
+  // graph so every replica of the brain sees them and they survive restarts.
+  /**
+   * Records `key` as used: true if this call recorded it, false if it already was. Of concurrent
+   * calls with one key, exactly one gets true. `expiresAtMs` is when the claim may be forgotten.
+   */
+  claimOnce(key: string, expiresAtMs: number): Promise<boolean>;
+  /** Whether `key` is claimed. */
+  isClaimed(key: string): Promise<boolean>;
+  /** Forgets a claim (its holder's work failed, so the key may be used again); false if there was none. */
+  releaseClaim(key: string): Promise<boolean>;
+  /** Forgets every claim whose expiry is before `beforeMs`; how many. */
+  pruneClaims(beforeMs: number): Promise<number>;
+
   /** Flushes what the backend keeps in memory and releases it; later calls fail with BRAIN_STORE_CLOSED. */
   close(): Promise<void>;
 }
