@@ -51,6 +51,8 @@ export const BrainErrorCodes = {
   BRAIN_UPLOAD_TOO_LARGE: { status: 413, retryable: false },
   /** An upload whose bytes are not of the declared type (or of a type the store cannot check). */
   BRAIN_UPLOAD_TYPE_MISMATCH: { status: 415, retryable: false },
+  /** An upload URL that already stored a file: each URL takes one successful upload (refused ones do not count). */
+  BRAIN_UPLOAD_URL_USED: { status: 409, retryable: false },
   /** A Range header that cannot be served for this asset. */
   BRAIN_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
   // The generation gateway (src/generation).

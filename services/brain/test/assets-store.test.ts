@@ -258,6 +258,31 @@ describe('AssetService (embedded graph)', () => {
     expect(all).toEqual([]);
   });
 
+  it('spends an upload URL on its first stored file; a failed save leaves it usable', async () => {
+    const temp = async (bytes: Uint8Array) => {
+      const path = await assets.blobs.tempPath();
+      await writeFile(path, bytes);
+      return { ...meta, tempPath: path, sha256: sha(bytes), size: bytes.length };
+    };
+    const upload = { nonce: 'n0nce-aaaaaaaaaa', exp: Math.floor(Date.now() / 1000) + 60 };
+    expect(await assets.isUploadUsed(upload.nonce)).toBe(false);
+    // The project is gone: nothing stored, and the URL is not spent.
+    expect(await codeOf(assets.saveUpload(upload, { ...(await temp(png)), projectId: 'nope' }))).toBe('BRAIN_PROJECT_NOT_FOUND');
+    expect(await assets.isUploadUsed(upload.nonce)).toBe(false);
+    const { asset, created } = await assets.saveUpload(upload, await temp(png));
+    expect(created).toBe(true);
+    expect(await assets.isUploadUsed(upload.nonce)).toBe(true);
+    const other = new Uint8Array([...png, 9]);
+    expect(await codeOf(assets.saveUpload(upload, await temp(other)))).toBe('BRAIN_UPLOAD_URL_USED');
+    expect(await assets.blobs.stat(sha(other))).toBeUndefined();
+    expect((await assets.get('p1', asset.id)).sha256).toBe(sha(png));
+
+    // Expired long enough ago, its record goes with the next collection.
+    const r = await assets.collectGarbage({ minAgeMs: 1000, now: upload.exp * 1000 + 2000 });
+    expect(r.claimsPruned).toBe(1);
+    expect(await assets.isUploadUsed(upload.nonce)).toBe(false);
+  });
+
   it('collects blobs no Asset node references, and only old ones', async () => {
     const shared = await assets.save({ ...meta, bytes: png });
     await assets.save({ ...meta, projectId: 'p2', bytes: png });
@@ -294,7 +319,10 @@ describe('AssetService (embedded graph)', () => {
       },
       60,
     );
-    expect(u.url).toMatch(/^http:\/\/127\.0\.0\.1:1234\/uploads\/[\w-]+\.[\w-]+$/);
+    expect(u.url).toMatch(/^http:\/\/127\.0\.0\.1:1234\/uploads\/[\w-]{16}\?token=[\w-]+\.[\w-]+$/);
+    // The path names the upload by the nonce signed into its token.
+    const url = new URL(u.url);
+    expect(assets.signer.verifyUpload(url.searchParams.get('token') as string).nonce).toBe(url.pathname.split('/')[2]);
     expect(() =>
       assets.signedUploadUrl(
         {

@@ -4,11 +4,21 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { brainCatalog, EVENTS_STREAM, EventEnvelopeSchema } from '@automovie/contracts';
 import { McpClient } from '@automovie/mcp-ws';
-import { downloadAsset, uploadAsset } from '@automovie/service-kit';
-import { type RedisServer, startRedis, TEST_JWT_SECRET, type TempDir, tempDir, testToken } from '@automovie/testing';
+import { createLogger, downloadAsset, uploadAsset } from '@automovie/service-kit';
+import {
+  LogCapture,
+  type RedisServer,
+  startRedis,
+  startService,
+  TEST_JWT_SECRET,
+  type TempDir,
+  tempDir,
+  testToken,
+} from '@automovie/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetSigner } from '../src/assets/signing.ts';
+import { buildServer, loadBrainConfig } from '../src/server.ts';
 import { startTestBrain, type TestBrain } from './helpers.ts';
 
 const t = brainCatalog.tools;
@@ -35,6 +45,8 @@ describe('brain assets over HTTP and MCP', () => {
   let brain: TestBrain;
   let events: Redis;
   let work: TempDir;
+  // Every line the brain logs during the whole suite, checked for credentials by the last test.
+  const logs = new LogCapture();
   const clients: McpClient[] = [];
   const as = async (userId: string | undefined) => {
     const c = new McpClient({
@@ -65,7 +77,10 @@ describe('brain assets over HTTP and MCP', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    brain = await startTestBrain({ REDIS_URL: redis.url });
+    brain = await startTestBrain(
+      { REDIS_URL: redis.url },
+      { logger: createLogger({ service: 'brain', version: 'test', level: 'debug', destination: logs }) },
+    );
     events = new Redis(redis.url);
     work = await tempDir('automovie-assets-work-');
     alice = await as('alice');
@@ -262,7 +277,7 @@ describe('brain assets over HTTP and MCP', () => {
     const req = request({
       host: cut.hostname,
       port: cut.port,
-      path: cut.pathname,
+      path: `${cut.pathname}${cut.search}`,
       method: 'PUT',
       headers: { 'content-length': mp4.length },
     });
@@ -283,6 +298,15 @@ describe('brain assets over HTTP and MCP', () => {
     });
     const doc = await uploadAsset(fountain.url, text, { mime: 'text/x-fountain' });
     expect(doc).toMatchObject({ kind: 'document', mime: 'text/x-fountain', filename: 'pilot.fountain', bytes: text.length });
+
+    // Refusals do not spend a URL: the oversize one takes a file within its limit, the mistyped one
+    // the right bytes; each once.
+    const fits = fakeMp4(50_000);
+    expect(await uploadAsset(small.url, fits, { mime: 'video/mp4' })).toMatchObject({ sha256: sha(fits), projectId: p2 });
+    expect(await codeOf(uploadAsset(small.url, fits, { mime: 'video/mp4' }))).toBe('BRAIN_UPLOAD_URL_USED');
+    const realPng = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...randomBytes(64)]);
+    expect(await uploadAsset(pngUp.url, realPng, { mime: 'image/png' })).toMatchObject({ sha256: sha(realPng), projectId: p1 });
+    expect(await codeOf(uploadAsset(pngUp.url, realPng, { mime: 'image/png' }))).toBe('BRAIN_UPLOAD_URL_USED');
   });
 
   it('checks roles, the project, the type and the limit before handing out an upload URL', async () => {
@@ -297,7 +321,139 @@ describe('brain assets over HTTP and MCP', () => {
     expect(await codeOf(alice.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'video/mp4' }))).toBe('INVALID_INPUT');
     // A token minted for one upload cannot be altered into another.
     const up = await alice.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' });
-    const forged = up.url.replace(/\/uploads\/[^.]+/, `/uploads/${Buffer.from('{"projectId":"x"}').toString('base64url')}`);
+    const forged = up.url.replace(/token=[^.]+/, `token=${Buffer.from('{"projectId":"x"}').toString('base64url')}`);
     expect(await codeOf(uploadAsset(forged, new Uint8Array([1]), { mime: 'image/png' }))).toBe('BRAIN_ASSET_URL_INVALID');
+    // The path names the upload its token was signed for; the token alone under another name is refused.
+    const other = await alice.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' });
+    const swapped = `${new URL(other.url).origin}${new URL(other.url).pathname}${new URL(up.url).search}`;
+    expect(await codeOf(uploadAsset(swapped, new Uint8Array([1]), { mime: 'image/png' }))).toBe('BRAIN_ASSET_URL_INVALID');
+    const bare = `${new URL(up.url).origin}${new URL(up.url).pathname}`;
+    expect(await codeOf(uploadAsset(bare, new Uint8Array([1]), { mime: 'image/png' }))).toBe('BRAIN_ASSET_URL_INVALID');
+  });
+
+  it('takes one upload per URL: a second PUT is refused with BRAIN_UPLOAD_URL_USED and changes nothing', async () => {
+    const first = fakeMp4(40_000);
+    const second = fakeMp4(40_000);
+    const up = await video.call(t.create_asset_upload, { projectId: p1, kind: 'video', mime: 'video/mp4', filename: 'take-1.mp4' });
+    const asset = await uploadAsset(up.url, first, { mime: 'video/mp4' });
+    const nEvents = (await assetEvents()).length;
+
+    const res = await fetch(up.url, { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: second });
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as { error: { code: string; message: string; data: unknown } };
+    expect(body.error.code).toBe('BRAIN_UPLOAD_URL_USED');
+    expect(body.error.message).toContain('already used');
+    expect(body.error.data).toEqual({ field: 'url', uploadId: new URL(up.url).pathname.split('/')[2] });
+    // The same bytes again are refused too: the URL is spent, whatever is sent.
+    expect(await codeOf(uploadAsset(up.url, first, { mime: 'video/mp4' }))).toBe('BRAIN_UPLOAD_URL_USED');
+
+    const files = await blobFiles();
+    expect(files.blobs).toContain(sha(first));
+    expect(files.blobs).not.toContain(sha(second));
+    expect(files.temps).toEqual([]);
+    expect((await alice.call(t.get_asset, { projectId: p1, assetId: asset.id })).asset).toEqual(asset);
+    expect((await assetEvents()).length).toBe(nEvents);
+  });
+
+  it('gives a URL to exactly one of two concurrent PUTs; the other stores nothing', async () => {
+    // Each body sends its start, then holds the rest back: both PUTs are past the "already used?"
+    // check before either finishes, so the claim itself decides.
+    const held = (b: Uint8Array) =>
+      new ReadableStream<Uint8Array>({
+        async start(c) {
+          c.enqueue(b.subarray(0, 1000));
+          await new Promise((r) => setTimeout(r, 100));
+          c.enqueue(b.subarray(1000));
+          c.close();
+        },
+      });
+    for (let round = 0; round < 3; round++) {
+      const up = await video.call(t.create_asset_upload, { projectId: p2, kind: 'video', mime: 'video/mp4' });
+      const bodies = [fakeMp4(200_000), fakeMp4(200_000)];
+      const results = await Promise.all(
+        bodies.map(async (b) => {
+          const r = await fetch(up.url, {
+            method: 'PUT',
+            headers: { 'content-type': 'video/mp4' },
+            body: held(b),
+            duplex: 'half',
+          } as RequestInit);
+          return { status: r.status, body: (await r.json()) as { asset?: { sha256: string }; error?: { code: string } } };
+        }),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409]);
+      const winner = results.find((r) => r.status === 201)?.body.asset?.sha256;
+      const loser = bodies.map(sha).find((h) => h !== winner) as string;
+      expect(results.find((r) => r.status === 409)?.body.error?.code).toBe('BRAIN_UPLOAD_URL_USED');
+      const files = await blobFiles();
+      expect(files.blobs).toContain(winner);
+      expect(files.blobs).not.toContain(loser);
+      expect(files.temps).toEqual([]);
+    }
+  });
+
+  it('keeps an upload URL spent across a restart of the brain', async () => {
+    const dir = await tempDir('automovie-brain-restart-');
+    const start = () =>
+      startService(() =>
+        buildServer(
+          loadBrainConfig({ AUTOMOVIE_JWT_SECRET: TEST_JWT_SECRET, PORT: '0', LOG_LEVEL: 'silent', AUTOMOVIE_DATA_DIR: dir.path }),
+        ),
+      );
+    let b = await start();
+    try {
+      const c = new McpClient({ url: b.mcpUrl, token: await testToken({ service: 'frontend', scopes: ['brain:*'], userId: 'ria' }) });
+      const projectId = (await c.call(t.create_project, { name: 'Restart' })).project.id;
+      const up = await c.call(t.create_asset_upload, { projectId, kind: 'video', mime: 'video/mp4' });
+      await c.close();
+      const bytes = fakeMp4(20_000);
+      await uploadAsset(up.url, bytes, { mime: 'video/mp4' });
+      await b.stop();
+      b = await start();
+      // The same URL on the restarted brain (its port is new; the signed part is not).
+      const again = new URL(up.url);
+      again.host = new URL(b.url).host;
+      expect(await codeOf(uploadAsset(again.href, fakeMp4(20_000), { mime: 'video/mp4' }))).toBe('BRAIN_UPLOAD_URL_USED');
+    } finally {
+      await b.stop();
+      await dir.remove();
+    }
+  });
+
+  it('never logs a signature or upload token, and keeps the paths of the URLs', async () => {
+    const up = await video.call(t.create_asset_upload, { projectId: p1, kind: 'image', mime: 'image/png' });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...randomBytes(80)]);
+    const asset = await uploadAsset(up.url, png, { mime: 'image/png' });
+    await codeOf(uploadAsset(up.url, png, { mime: 'image/png' }));
+    const { url } = await alice.call(t.get_asset, { projectId: p1, assetId: asset.id });
+    const u = new URL(url);
+    await (await fetch(url)).arrayBuffer();
+    // Refused ones too: an odd spelling of the name, a tampered signature, an unknown route.
+    await (await fetch(`${u.origin}${u.pathname}?exp=${u.searchParams.get('exp')}&%73ig=${u.searchParams.get('sig')}`)).arrayBuffer();
+    await (await fetch(`${url}x`)).arrayBuffer();
+    await (await fetch(`${u.origin}/nowhere${u.search}`)).arrayBuffer();
+
+    const uploadId = new URL(up.url).pathname.split('/')[2] as string;
+    const secrets = [u.searchParams.get('sig') as string, new URL(up.url).searchParams.get('token') as string];
+    // And any URL of the whole suite: no sig or token value is left in any line.
+    const text = logs.text;
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(20);
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(secret.split('.').pop());
+    }
+    expect(text).not.toMatch(/[?&](%73|s)ig=(?!\[REDACTED\])/i);
+    expect(text).not.toMatch(/[?&]token=(?!\[REDACTED\])/i);
+
+    const requests = logs.lines().filter((l) => l.msg === 'request') as Array<{ method: string; url: string; status: number }>;
+    const urls = requests.map((r) => `${r.method} ${r.status} ${r.url}`);
+    expect(urls).toContain(`PUT 201 /uploads/${uploadId}?token=[REDACTED]`);
+    expect(urls).toContain(`PUT 409 /uploads/${uploadId}?token=[REDACTED]`);
+    expect(urls).toContain(`GET 200 /assets/${p1}/${asset.id}?exp=${u.searchParams.get('exp')}&sig=[REDACTED]`);
+    // `%73ig` is `sig` to the query parser: it authenticates, so it is redacted too.
+    expect(urls).toContain(`GET 200 /assets/${p1}/${asset.id}?exp=${u.searchParams.get('exp')}&%73ig=[REDACTED]`);
+    expect(urls).toContain(`GET 403 /assets/${p1}/${asset.id}?exp=${u.searchParams.get('exp')}&sig=[REDACTED]`);
+    expect(urls).toContain(`GET 404 /nowhere?exp=${u.searchParams.get('exp')}&sig=[REDACTED]`);
   });
 });

@@ -1,5 +1,5 @@
 import { type StartedService, startService, TEST_JWT_SECRET, tempDir } from '@automovie/testing';
-import { buildServer, loadBrainConfig } from '../src/server.ts';
+import { type BuildOptions, buildServer, loadBrainConfig } from '../src/server.ts';
 
 export interface TestBrain extends StartedService {
   dataDir: string;
@@ -7,9 +7,10 @@ export interface TestBrain extends StartedService {
 
 /**
  * A real brain in-process on port 0, its data in a fresh temp dir, configured from `env` exactly as
- * in production (loadBrainConfig); `stop()` drains it and removes the data.
+ * in production (loadBrainConfig), built with `opts` (a logger to capture…); `stop()` drains it and
+ * removes the data.
  */
-export async function startTestBrain(env: Record<string, string> = {}): Promise<TestBrain> {
+export async function startTestBrain(env: Record<string, string> = {}, opts: BuildOptions = {}): Promise<TestBrain> {
   const data = await tempDir('automovie-brain-');
   const config = loadBrainConfig({
     AUTOMOVIE_JWT_SECRET: TEST_JWT_SECRET,
@@ -18,7 +19,7 @@ export async function startTestBrain(env: Record<string, string> = {}): Promise<
     AUTOMOVIE_DATA_DIR: data.path,
     ...env,
   });
-  const brain = await startService(() => buildServer(config));
+  const brain = await startService(() => buildServer(config, opts));
   return {
     ...brain,
     dataDir: data.path,

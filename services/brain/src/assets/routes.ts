@@ -7,6 +7,7 @@ import type { Asset, Principal } from '@automovie/contracts';
 import type { Service } from '@automovie/service-kit';
 import { type BrainContext, recordWrite } from '../context.ts';
 import { BrainError } from '../errors.ts';
+import { uploadUsedError } from './service.ts';
 import type { UploadClaims } from './signing.ts';
 import { ContentCheck } from './sniff.ts';
 
@@ -63,8 +64,10 @@ function mediaType(header: string | undefined): string | undefined {
 
 /**
  * The brain's asset routes: `GET /assets/<projectId>/<assetId>?exp=…&sig=…` serves a blob (with
- * ETag and single-range requests) and `PUT /uploads/<token>` stores one. The signature is the
- * only credential; it is checked before anything is looked up, so a bad URL learns nothing.
+ * ETag and single-range requests) and `PUT /uploads/<uploadId>?token=…` stores one, once. The
+ * signature (`sig`, or the one inside `token`) is the only credential; it is checked before
+ * anything is looked up, so a bad URL learns nothing. Both credentials are query parameters, which
+ * log redaction hides (redactUrl).
  */
 export function assetRoutes(ctx: BrainContext) {
   const { assets } = ctx;
@@ -121,9 +124,23 @@ export function assetRoutes(ctx: BrainContext) {
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-      // A wildcard, not `:token`: tokens are longer than the router's parameter limit.
-      scope.put<{ Params: { '*': string } }>('/uploads/*', async (req, reply) => {
-        const claims = assets.signer.verifyUpload(req.params['*']);
+      scope.put<{ Params: { uploadId: string }; Querystring: { token?: unknown } }>('/uploads/:uploadId', async (req, reply) => {
+        const token = req.query.token;
+        const claims = assets.signer.verifyUpload(typeof token === 'string' ? token : '');
+        if (claims.nonce !== req.params.uploadId) {
+          throw new BrainError(
+            'BRAIN_ASSET_URL_INVALID',
+            'Invalid upload URL: its path does not name the upload its token was signed for',
+            {
+              data: { fields: ['uploadId', 'token'] },
+            },
+          );
+        }
+        // Refused before a byte of the body is read; a used URL stays used whatever is sent.
+        if (await assets.isUploadUsed(claims.nonce)) {
+          void reply.header('connection', 'close');
+          throw uploadUsedError(claims.nonce);
+        }
         const declared = mediaType(req.headers['content-type']);
         if (declared !== undefined && declared !== claims.mime && declared !== 'application/octet-stream') {
           throw new BrainError(
@@ -167,7 +184,8 @@ export function assetRoutes(ctx: BrainContext) {
               data: { field: 'mime', mime: claims.mime },
             });
           }
-          const { asset, created } = await assets.saveFile({
+          // Spends the URL (or finds it spent by a concurrent upload: then nothing is stored).
+          const { asset, created } = await assets.saveUpload(claims, {
             projectId: claims.projectId,
             kind: claims.kind,
             mime: claims.mime,

@@ -12,7 +12,7 @@ import type { EmbeddingService } from '../embeddings/index.ts';
 import { BrainError, invalidInput } from '../errors.ts';
 import type { GraphStore, IndexEntry } from '../graph/store.ts';
 import type { AssetBlobStore } from './blob-store.ts';
-import type { AssetSigner, UploadRequest } from './signing.ts';
+import type { AssetSigner, UploadClaims, UploadRequest } from './signing.ts';
 
 /** What describes an asset besides its bytes. */
 export interface AssetMeta {
@@ -68,6 +68,8 @@ export interface GarbageReport {
   deleted: number;
   bytesFreed: number;
   tempsRemoved: number;
+  /** Records of used upload URLs forgotten because the URLs expired (they cannot be used again anyway). */
+  claimsPruned: number;
   ms: number;
 }
 
@@ -88,6 +90,11 @@ const MetaSchema = AssetSchema.pick({
   durationS: true,
   filename: true,
 });
+
+/** The single-use claim (GraphStore.claimOnce) that marks an upload URL used: its nonce. */
+function uploadClaimKey(nonce: string): string {
+  return `upload:${nonce}`;
+}
 
 /** The Asset id of a content in a project: the same bytes are the same asset. */
 export function assetIdOf(sha256: string): string {
@@ -139,6 +146,31 @@ export class AssetService {
     await this.#store.getProject(meta.projectId);
     await this.blobs.putFile(input.tempPath, input.sha256);
     return this.#record(meta, input.sha256, input.size);
+  }
+
+  /** Whether the upload URL with this nonce has already stored a file. */
+  async isUploadUsed(nonce: string): Promise<boolean> {
+    return this.#store.isClaimed(uploadClaimKey(nonce));
+  }
+
+  /**
+   * As `saveFile`, for a file that came through the upload URL of `upload`: the first upload to get
+   * here spends the URL, by a claim beside the graph (shared by every brain replica, durable) made
+   * before the blob is stored, so a second upload, or the loser of two at once, is
+   * BRAIN_UPLOAD_URL_USED and changes nothing. If the save then fails, the claim is released: the
+   * URL stays usable for a retry.
+   */
+  async saveUpload(upload: Pick<UploadClaims, 'nonce' | 'exp'>, input: SaveAssetFileInput): Promise<{ asset: Asset; created: boolean }> {
+    const key = uploadClaimKey(upload.nonce);
+    if (!(await this.#store.claimOnce(key, upload.exp * 1000))) throw uploadUsedError(upload.nonce);
+    try {
+      return await this.saveFile(input);
+    } catch (err) {
+      await this.#store.releaseClaim(key).catch((e: unknown) => {
+        this.#logger.error({ err: e, uploadId: upload.nonce }, 'upload URL not released after a failed save: it stays used');
+      });
+      throw err;
+    }
   }
 
   async #record(meta: AssetMeta, sha256: string, bytes: number): Promise<{ asset: Asset; created: boolean }> {
@@ -228,13 +260,16 @@ export class AssetService {
   signedUploadUrl(req: UploadRequest, ttlS: number): SignedUrl {
     if (req.maxBytes > this.maxUploadBytes)
       throw invalidInput('maxBytes', `must be at most ${this.maxUploadBytes} on this brain (ASSET_MAX_UPLOAD_BYTES)`);
-    const { token, exp } = this.signer.uploadToken(req, ttlS);
-    return { url: `${this.#baseUrl()}/uploads/${token}`, expiresAt: new Date(exp * 1000).toISOString() };
+    const { token, exp, nonce } = this.signer.uploadToken(req, ttlS);
+    // The nonce (no credential) is the path, for logs to follow an upload by; the token is a
+    // query parameter, which log redaction (redactUrl's `token`) and proxies treat as a secret.
+    return { url: `${this.#baseUrl()}/uploads/${nonce}?token=${token}`, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
   /**
    * Deletes the blobs no Asset node of any project references (deleted projects and nodes leave
-   * them behind), and temp files of crashed uploads. Only blobs untouched for `minAgeMs` are
+   * them behind), temp files of crashed uploads, and the records of used upload URLs that expired
+   * `minAgeMs` ago (a margin for replicas whose clocks differ). Only blobs untouched for `minAgeMs` are
    * candidates, and each is checked again just before it goes: a save in flight refreshes its
    * blob first, so it is never collected between its blob write and its node. Any failure to
    * read a project's references stops the collection before anything is deleted.
@@ -262,7 +297,8 @@ export class AssetService {
       }
     }
     const tempsRemoved = await this.blobs.removeStaleTemps(cutoff);
-    const report = { scanned, candidates: candidates.length, deleted, bytesFreed, tempsRemoved, ms: Date.now() - started };
+    const claimsPruned = await this.#store.pruneClaims(cutoff);
+    const report = { scanned, candidates: candidates.length, deleted, bytesFreed, tempsRemoved, claimsPruned, ms: Date.now() - started };
     this.#logger.info(report, 'asset garbage collection');
     return report;
   }
@@ -324,6 +360,15 @@ export class AssetService {
     const a = r.data;
     return this.signer.verifySeal(a, p[SEAL]) ? a : undefined;
   }
+}
+
+/** BRAIN_UPLOAD_URL_USED for the upload URL with this nonce. */
+export function uploadUsedError(nonce: string): BrainError {
+  return new BrainError(
+    'BRAIN_UPLOAD_URL_USED',
+    'Upload URL already used: each upload URL stores one file; ask create_asset_upload for another',
+    { data: { field: 'url', uploadId: nonce } },
+  );
 }
 
 function notFound(projectId: string, assetId: string): BrainError {

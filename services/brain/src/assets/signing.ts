@@ -78,8 +78,8 @@ export class AssetSigner {
     this.#checkExpiry(expN);
   }
 
-  /** An opaque URL-safe token carrying the upload's claims and their signature. */
-  uploadToken(req: UploadRequest, ttlS: number): { token: string; exp: number } {
+  /** An opaque URL-safe token carrying the upload's claims and their signature; `nonce` names the upload. */
+  uploadToken(req: UploadRequest, ttlS: number): { token: string; exp: number; nonce: string } {
     const exp = this.expiry(ttlS);
     const claims: UploadClaims = {
       projectId: req.projectId,
@@ -93,7 +93,7 @@ export class AssetSigner {
       nonce: randomBytes(12).toString('base64url'),
     };
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    return { token: `${payload}.${this.#mac(this.#urlKey, `upload\n${payload}`)}`, exp };
+    return { token: `${payload}.${this.#mac(this.#urlKey, `upload\n${payload}`)}`, exp, nonce: claims.nonce };
   }
 
   /** The claims of a token signed by this brain and not expired; else BRAIN_ASSET_URL_INVALID or _EXPIRED. */
