@@ -7,7 +7,8 @@ describe('deriveComposition', () => {
       'EXT. HARBOUR - DAWN. Establishing shot, high angle: Ines walks along the sea past a lamp and a tree. Slow pan right.',
     );
     expect(c).toMatchObject({ shotType: 'extreme_wide', angle: 'high', movement: 'pan_right' });
-    expect(c.location).toEqual({ name: 'HARBOUR', intExt: 'EXT', timeOfDay: 'DAWN', elements: ['harbour', 'sea', 'lamp', 'tree'] });
+    // Elements are canonical set dressing: the harbour and the sea are both the sea.
+    expect(c.location).toEqual({ name: 'HARBOUR', intExt: 'EXT', timeOfDay: 'DAWN', elements: ['sea', 'lamp', 'tree'] });
     expect(c.figures.map((f) => f.name)).toEqual(['Ines']);
   });
 
@@ -25,6 +26,20 @@ describe('deriveComposition', () => {
       figures: [],
       location: { intExt: 'EXT' },
     });
+  });
+
+  it('reads only set dressing from prose, canonical, and infers INT/EXT from its kinds', () => {
+    expect(deriveComposition('Mara stands by the curtains; they breathe in a draught.').location.elements).toEqual(['curtain']);
+    expect(deriveComposition('A couch, a television and the bookshelves.').location).toMatchObject({
+      intExt: 'INT',
+      elements: ['sofa', 'tv', 'shelf'],
+    });
+    expect(deriveComposition('A boat and two tents by the rocks.').location).toMatchObject({
+      intExt: 'EXT',
+      elements: ['boat', 'tent', 'rock'],
+    });
+    // A capitalised set-dressing word opening a sentence is not a character.
+    expect(deriveComposition('Curtains stir. Mara waits.').figures.map((f) => f.name)).toEqual(['Mara']);
   });
 
   it('gives a name the same identity every time, and different names different looks', () => {

@@ -1,10 +1,13 @@
+import { canonicalSetDressing, setDressingKind } from '@automovie/contracts';
 import { darken, escapeXml, fitText, lighten, mix, num, pts } from '../svg.ts';
 import { INK } from './figure.ts';
+import { drawProp, PROP_SHAPES } from './props.ts';
+import { drawPiece, PIECES, sideTable } from './set-pieces.ts';
 
 /**
  * The location behind the figures: sky or walls by interior/exterior and time of day, and the
- * location's `elements` drawn from a small vocabulary of recognisable shapes (unknown words become
- * a labelled crate). Sizes are in figure units (100 = a person) times the backdrop scale `bs`.
+ * location's `elements` drawn by their canonical set-dressing element (contracts' vocabulary) as
+ * recognisable shapes (names without a shape become a labelled crate). Sizes are in figure units (100 = a person) times the backdrop scale `bs`.
  */
 
 export type Light = 'day' | 'morning' | 'dawn' | 'dusk' | 'night';
@@ -60,123 +63,44 @@ interface Slot {
   x: number;
 }
 
-const SYNONYMS: Record<string, string> = {
-  window: 'window',
-  windows: 'window',
-  door: 'door',
-  doorway: 'door',
-  entrance: 'door',
-  gate: 'door',
-  table: 'table',
-  kitchen_table: 'table',
-  dining_table: 'table',
-  chair: 'chair',
-  chairs: 'chair',
-  stool: 'chair',
-  bed: 'bed',
-  lamp: 'lamp',
-  light: 'lamp',
-  streetlight: 'lamp',
-  streetlamp: 'lamp',
-  lamppost: 'lamp',
-  desk: 'desk',
+/** Vocabulary elements drawn with another element's shape: the same thing to a storyboard. */
+const DRAWN_AS: Record<string, string> = {
   computer: 'desk',
-  laptop: 'desk',
-  shelf: 'shelf',
-  shelves: 'shelf',
-  bookshelf: 'shelf',
-  bookcase: 'shelf',
-  books: 'shelf',
-  library: 'shelf',
-  counter: 'counter',
-  bar: 'counter',
-  kitchen: 'counter',
-  sink: 'counter',
-  sofa: 'sofa',
-  couch: 'sofa',
-  painting: 'painting',
-  picture: 'painting',
-  poster: 'painting',
-  frame: 'painting',
-  mirror: 'painting',
   photo: 'painting',
-  clock: 'clock',
-  plant: 'plant',
-  plants: 'plant',
-  flowers: 'plant',
-  tv: 'tv',
-  television: 'tv',
-  screen: 'tv',
-  monitor: 'tv',
-  fridge: 'fridge',
-  refrigerator: 'fridge',
-  fireplace: 'fireplace',
-  tree: 'tree',
-  trees: 'tree',
-  forest: 'tree',
-  woods: 'tree',
-  park: 'tree',
-  garden: 'tree',
-  building: 'building',
-  buildings: 'building',
-  house: 'building',
-  city: 'building',
-  skyline: 'building',
-  shop: 'building',
-  store: 'building',
-  office: 'building',
+  poster: 'painting',
+  gate: 'fence',
   tower: 'building',
-  car: 'car',
-  taxi: 'car',
-  truck: 'car',
-  van: 'car',
-  street: 'street',
-  road: 'street',
-  alley: 'street',
-  highway: 'street',
-  mountain: 'mountain',
-  mountains: 'mountain',
-  hill: 'mountain',
-  hills: 'mountain',
-  sea: 'sea',
-  ocean: 'sea',
-  lake: 'sea',
-  beach: 'sea',
-  water: 'sea',
-  river: 'sea',
-  harbor: 'sea',
-  harbour: 'sea',
-  bench: 'bench',
-  fence: 'fence',
-  sign: 'sign',
-  signpost: 'sign',
 };
 
-/** The vocabulary's word for an element name (`Kitchen table` → `table`), or undefined. */
-export function canonicalElement(name: string): string | undefined {
-  const words = name
-    .toLowerCase()
-    .replace(/[^a-z0-9 _-]/g, ' ')
-    .split(/[\s_-]+/)
-    .filter(Boolean);
-  const joined = words.join('_');
-  if (SYNONYMS[joined]) return SYNONYMS[joined];
-  for (let i = words.length - 1; i >= 0; i--) {
-    const k = SYNONYMS[words[i] as string];
-    if (k) return k;
-  }
-  return undefined;
+/**
+ * The shape an element name is drawn with: its canonical set-dressing element (contracts'
+ * vocabulary: `Curtains` → `curtain`, `couch` → `sofa`), or `unknown` for a name outside it (a
+ * caller's own element, drawn as a labelled box so user input is never dropped).
+ */
+export function elementShape(name: string, interior: boolean): string {
+  const element = canonicalSetDressing(name);
+  if (element === undefined) return 'unknown';
+  if (element === 'fire') return interior ? 'fireplace' : 'campfire';
+  return DRAWN_AS[element] ?? element;
 }
 
-/** Every word the vocabulary knows (for deriving elements from prompt text). */
-export const ELEMENT_WORDS: readonly string[] = Object.keys(SYNONYMS).filter((w) => !w.includes('_'));
+/** Shapes drawn without falling back to a labelled box (the rest of the vocabulary is blocked in as one). */
+export const DRAWN_SHAPES: ReadonlySet<string> = new Set([
+  ...'window door table chair bed lamp desk shelf counter sofa painting clock plant tv fridge fireplace tree building car street mountain sea bench fence sign campfire'.split(
+    ' ',
+  ),
+  ...PIECES,
+  ...PROP_SHAPES,
+]);
 
 // Elements drawn as layers across the whole frame rather than in a slot.
 const GLOBAL = new Set(['mountain', 'sea', 'street']);
-const WALL_MOUNTED = new Set(['window', 'painting', 'clock']);
+const WALL_MOUNTED = new Set(['window', 'painting', 'clock', 'mirror', 'curtain', 'blackboard', 'vent', 'torch', 'bell', 'chandelier']);
+// Flat on the floor: drawn before anything standing on it.
+const ON_FLOOR = new Set(['rug']);
 
 function slots(ctx: SetContext, elements: readonly string[]): Slot[] {
-  const keyed = elements.map((label) => ({ key: canonicalElement(label) ?? 'unknown', label }));
+  const keyed = elements.map((label) => ({ key: elementShape(label, ctx.interior), label }));
   const placed = keyed.filter((e) => !GLOBAL.has(e.key));
   return placed.map((e, i) => ({
     ...e,
@@ -257,8 +181,10 @@ function interior(ctx: SetContext, elements: readonly string[]): string {
     out.push(`<line x1="${num(x0)}" y1="${num(ceilingY)}" x2="${num(x0 + pw)}" y2="${num(ceilingY)}" stroke="${darken(wall, 0.3)}"/>`);
   }
   const list = slots(ctx, elements);
-  const wallItems = list.filter((s) => WALL_MOUNTED.has(s.key) || s.key === 'door');
-  const floorItems = list.filter((s) => !WALL_MOUNTED.has(s.key) && s.key !== 'door');
+  const wallItems = list.filter((s) => WALL_MOUNTED.has(s.key) || s.key === 'door' || s.key === 'flag');
+  const floorItems = list
+    .filter((s) => !WALL_MOUNTED.has(s.key) && s.key !== 'door' && s.key !== 'flag')
+    .sort((a, b) => Number(ON_FLOOR.has(b.key)) - Number(ON_FLOOR.has(a.key)));
   for (const s of wallItems) out.push(drawElement(ctx, s, floorY));
   if (floorY < bottom) {
     out.push(`<rect x="${num(x0)}" y="${num(floorY)}" width="${num(pw)}" height="${num(bottom - floorY)}" fill="${floor}" stroke="none"/>`);
@@ -288,7 +214,7 @@ function interior(ctx: SetContext, elements: readonly string[]): string {
 function exterior(ctx: SetContext, elements: readonly string[]): string {
   const { x0, y0, pw, ph, horizonY, bs } = ctx;
   const bottom = y0 + ph;
-  const keys = new Set(elements.map((e) => canonicalElement(e) ?? 'unknown'));
+  const keys = new Set(elements.map((e) => elementShape(e, false)));
   const ground = tint(GROUND[ctx.light], ctx, 0, 0.3);
   const out: string[] = [sky(ctx, y0, Math.min(bottom, horizonY + 1))];
   if (keys.has('mountain')) {
@@ -355,14 +281,40 @@ function exterior(ctx: SetContext, elements: readonly string[]): string {
   }
   const groundY = Math.max(horizonY + 10 * bs, ctx.standY ?? 0);
   const list = slots(ctx, elements);
-  const order = ['building', 'tree', 'fence', 'lamp', 'sign', 'bench', 'car'];
-  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : 3);
+  // Back to front: tall things behind, vehicles in front.
+  const order = [
+    'lighthouse',
+    'building',
+    'tree',
+    'column',
+    'tent',
+    'statue',
+    'fountain',
+    'fence',
+    'flag',
+    'lamp',
+    'sign',
+    'rock',
+    'bench',
+    'cart',
+    'bicycle',
+    'car',
+    'bus',
+    'truck',
+    'train',
+    'boat',
+  ];
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.indexOf('sign'));
   for (const s of [...list].sort((a, b) => rank(a.key) - rank(b.key))) out.push(drawElement(ctx, s, groundY));
   return out.join('');
 }
 
-/** One element standing on (or hung above) `baseY`, centred on its slot. */
+/** One element standing on (or hung above) `baseY`, centred on its slot, marked with its shape. */
 function drawElement(ctx: SetContext, s: Slot, baseY: number): string {
+  return `<g class="element" data-element="${escapeXml(s.key)}">${elementMarkup(ctx, s, baseY)}</g>`;
+}
+
+function elementMarkup(ctx: SetContext, s: Slot, baseY: number): string {
   const u = ctx.bs;
   const x = s.x;
   const night = ctx.light === 'night';
@@ -623,12 +575,22 @@ function drawElement(ctx: SetContext, s: Slot, baseY: number): string {
         `<text x="${num(x)}" y="${num(baseY - 121 * u)}" font-size="${num(fs)}" font-weight="bold" fill="#f2efe6" stroke="none" text-anchor="middle">${escapeXml(label)}</text>`
       );
     }
-    default:
+    default: {
+      const dim = night || ctx.light === 'dusk' || ctx.light === 'dawn';
+      const piece = drawPiece(s.key, x, baseY, u, { interior: ctx.interior, night, dim, palette: ctx.palette, rng: ctx.rng });
+      if (piece !== undefined) return piece;
+      if (setDressingKind(s.key) === 'prop') {
+        // A hand prop is dressed on a small table, drawn with the insert shot's prop shapes.
+        const table = sideTable(x, baseY, u, wood);
+        const pu = u * 0.22;
+        return table.svg + drawProp(s.key, s.label, x, table.top - 44 * pu, pu, tint('#b8483c', ctx, 2, 0.5));
+      }
       return crate(x, baseY, u, s.label);
+    }
   }
 }
 
-/** The fallback for words outside the vocabulary: a labelled box, so the element is still on set. */
+/** The fallback for names without a shape: a labelled box (a blocked-in prop), so the element is still on set. */
 function crate(x: number, baseY: number, u: number, label: string): string {
   const w = 64 * u;
   const h = 46 * u;
@@ -648,7 +610,7 @@ function crate(x: number, baseY: number, u: number, label: string): string {
       [x + w / 2, baseY],
     ])}" fill="#a8916c"/>` +
     `<rect x="${num(x - w / 2)}" y="${num(baseY - h)}" width="${num(w)}" height="${num(h)}" fill="#bfa67d"/>` +
-    `<text x="${num(x)}" y="${num(baseY - h / 2 + fs * 0.35)}" font-size="${num(fs)}" fill="${INK}" stroke="none" text-anchor="middle">${escapeXml(text)}</text>`
+    `<text class="crate-label" x="${num(x)}" y="${num(baseY - h / 2 + fs * 0.35)}" font-size="${num(fs)}" fill="${INK}" stroke="none" text-anchor="middle">${escapeXml(text)}</text>`
   );
 }
 
@@ -673,7 +635,7 @@ export function drawOverheadBackdrop(ctx: SetContext, elements: readonly string[
         `<circle cx="${num(x0 + ctx.rng() * pw)}" cy="${num(y0 + ctx.rng() * ph)}" r="${num((1 + ctx.rng() * 2) * u)}" fill="${darken(floor, 0.12)}" stroke="none"/>`,
       );
   }
-  const keyed = elements.map((label) => ({ key: canonicalElement(label) ?? 'unknown', label }));
+  const keyed = elements.map((label) => ({ key: elementShape(label, ctx.interior), label }));
   if (keyed.some((e) => e.key === 'sea'))
     out.push(
       `<rect x="${num(x0)}" y="${num(y0)}" width="${num(pw * 0.3)}" height="${num(ph)}" fill="${ctx.light === 'night' ? '#1d2a44' : '#5d8aa0'}" stroke="none"/>`,
@@ -738,6 +700,43 @@ function planElement(key: string, label: string, x: number, y: number, u: number
       return `<path d="M${num(x - 26 * u)},${num(y)} h${num(52 * u)} M${num(x - 26 * u)},${num(y)} a${num(52 * u)},${num(52 * u)} 0 0 1 ${num(52 * u)},${num(-52 * u)}" fill="none"/>`;
     case 'window':
       return r(70 * u, 10 * u, '#cfe0ea');
+    case 'curtain':
+      return r(80 * u, 8 * u, tint('#9a5b4a', ctx, 2, 0.5));
+    case 'rug':
+      return `<ellipse cx="${num(x)}" cy="${num(y)}" rx="${num(70 * u)}" ry="${num(46 * u)}" fill="${tint('#9c4a3c', ctx, 2, 0.4)}"/>`;
+    case 'stairs':
+      return (
+        r(60 * u, 110 * u, darken(wood, 0.05)) +
+        Array.from(
+          { length: 8 },
+          (_, i) => `<path d="M${num(x - 30 * u)},${num(y - 55 * u + i * 13.75 * u)} h${num(60 * u)}" stroke="${darken(wood, 0.35)}"/>`,
+        ).join('')
+      );
+    case 'piano':
+      return r(90 * u, 40 * u, '#2f2724') + r(84 * u, 10 * u, '#f4f1e8');
+    case 'crate':
+      return (
+        r(44 * u, 44 * u, '#b89766') +
+        `<path d="M${num(x - 22 * u)},${num(y - 22 * u)} l${num(44 * u)},${num(44 * u)} m0,${num(-44 * u)} l${num(-44 * u)},${num(44 * u)}" stroke="${darken('#b89766', 0.3)}"/>`
+      );
+    case 'boat':
+      return `<path d="M${num(x)},${num(y - 100 * u)} q${num(50 * u)},${num(40 * u)} ${num(40 * u)},${num(200 * u)} h${num(-80 * u)} q${num(-10 * u)},${num(-160 * u)} ${num(40 * u)},${num(-200 * u)}z" fill="${tint('#7a4b3a', ctx, 2, 0.3)}"/>`;
+    case 'tent':
+      return (
+        r(100 * u, 100 * u, tint('#c98a3a', ctx, 2, 0.4)) + `<path d="M${num(x)},${num(y - 50 * u)} v${num(100 * u)}" stroke="${INK}"/>`
+      );
+    case 'fountain':
+    case 'column':
+    case 'rock': {
+      const rad = key === 'fountain' ? 60 : key === 'column' ? 16 : 30;
+      const fill = key === 'fountain' ? '#c9c2b4' : key === 'column' ? '#ddd6c8' : '#8f8c86';
+      return (
+        `<circle cx="${num(x)}" cy="${num(y)}" r="${num(rad * u)}" fill="${fill}"/>` +
+        (key === 'fountain'
+          ? `<circle cx="${num(x)}" cy="${num(y)}" r="${num(44 * u)}" fill="#9fc8dc"/><circle cx="${num(x)}" cy="${num(y)}" r="${num(10 * u)}" fill="${fill}"/>`
+          : '')
+      );
+    }
     case 'mountain':
       return [1, 0.7, 0.4]
         .map(

@@ -1,10 +1,18 @@
-import { type Composition, CompositionSchema, type Figure, type VisualIdentity } from '@automovie/contracts';
+import {
+  type Composition,
+  CompositionSchema,
+  type Figure,
+  SET_DRESSING_WORDS,
+  type SetDressingKind,
+  setDressingIn,
+  setDressingKind,
+  type VisualIdentity,
+} from '@automovie/contracts';
 import { hashString } from '../svg.ts';
-import { canonicalElement, ELEMENT_WORDS } from './backdrop.ts';
 
 /**
  * A composition read from prompt text alone, for callers without a shot plan: shot-type, angle
- * and movement words, INT/EXT and time-of-day words, location elements from the set vocabulary,
+ * and movement words, INT/EXT and time-of-day words, location elements from the set-dressing vocabulary,
  * and capitalised names as figures. Everything is a pure function of the text.
  */
 
@@ -43,25 +51,8 @@ const TIME_PATTERNS: Array<[Composition['location']['timeOfDay'], RegExp]> = [
   ['EVENING', /\bevening\b/i],
   ['MORNING', /\bmorning\b/i],
 ];
-const INTERIOR_WORDS = new Set([
-  'window',
-  'door',
-  'table',
-  'chair',
-  'bed',
-  'desk',
-  'shelf',
-  'counter',
-  'sofa',
-  'painting',
-  'clock',
-  'tv',
-  'fridge',
-  'fireplace',
-]);
-const EXTERIOR_WORDS = new Set(['tree', 'building', 'car', 'street', 'mountain', 'sea', 'bench', 'fence', 'sign']);
-// Words that also mean something else in prose ("morning light", "a bar of soap").
-const AMBIGUOUS = new Set(['light', 'frame', 'picture', 'screen', 'bar', 'photo', 'sign', 'water', 'note', 'store', 'office', 'park']);
+const INTERIOR_KINDS = new Set<SetDressingKind>(['furniture', 'fixture', 'appliance']);
+const EXTERIOR_KINDS = new Set<SetDressingKind>(['vehicle', 'structure', 'nature', 'terrain']);
 
 const NOT_NAMES = new Set(
   `a an the and or but of in on at to for with from by as into onto over under after before then when while int ext day night dawn dusk
@@ -120,7 +111,7 @@ function names(prompt: string): string[] {
   for (const m of prompt.matchAll(/\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b/g)) {
     const word = m[0];
     const lower = word.toLowerCase();
-    if (NOT_NAMES.has(lower) || canonicalElement(lower) || found.includes(word)) continue;
+    if (NOT_NAMES.has(lower) || SET_DRESSING_WORDS.has(lower) || found.includes(word)) continue;
     if (/^(Int|Ext)$/i.test(word)) continue;
     found.push(word);
     if (found.length === 4) break;
@@ -149,18 +140,12 @@ function locationName(prompt: string, elements: readonly string[]): string {
 /** The composition the offline renderer draws when the caller gave only a prompt. */
 export function deriveComposition(prompt: string): Composition {
   const text = prompt.slice(0, 5000);
-  const lower = text.toLowerCase();
-  const elements: string[] = [];
-  for (const w of lower.split(/[^a-z]+/)) {
-    if (!w || AMBIGUOUS.has(w) || !ELEMENT_WORDS.includes(w)) continue;
-    if (!elements.includes(w)) elements.push(w);
-    if (elements.length === 6) break;
-  }
-  const keys = elements.map((e) => canonicalElement(e) ?? e);
+  const elements = setDressingIn(text, { limit: 6 });
+  const kinds = elements.map((e) => setDressingKind(e));
   let intExt: Composition['location']['intExt'];
   if (/\b(int\.|interior|inside|indoors)/i.test(text)) intExt = 'INT';
   else if (/\b(ext\.|exterior|outside|outdoors)/i.test(text)) intExt = 'EXT';
-  else if (keys.some((k) => EXTERIOR_WORDS.has(k)) && !keys.some((k) => INTERIOR_WORDS.has(k))) intExt = 'EXT';
+  else if (kinds.some((k) => k && EXTERIOR_KINDS.has(k)) && !kinds.some((k) => k && INTERIOR_KINDS.has(k))) intExt = 'EXT';
   else intExt = 'INT';
 
   const who = names(text);

@@ -1,56 +1,41 @@
+import { setDressingIn, setDressingKind } from '@automovie/contracts';
 import { darken, escapeXml, fitText, lighten, num, pts } from '../svg.ts';
 import { INK } from './figure.ts';
 
 /**
- * Insert shots: one object large on a surface, no faces. The object comes from the prompt,
- * caption or location elements (letter, phone, key…); anything else is a labelled box.
+ * Insert shots: one object large on a surface, no faces. The object is the first prop of the
+ * set-dressing vocabulary in the prompt, caption or location elements (letter, phone, key…);
+ * props without a shape of their own are a labelled box. The backdrop draws the same shapes small,
+ * on a side table, for props dressing a set.
  */
 
-const PROP_WORDS: Record<string, string> = {
-  letter: 'letter',
-  envelope: 'letter',
-  note: 'letter',
-  paper: 'letter',
-  papers: 'letter',
-  document: 'letter',
-  documents: 'letter',
-  map: 'letter',
-  message: 'letter',
-  phone: 'phone',
-  smartphone: 'phone',
-  cellphone: 'phone',
-  mobile: 'phone',
-  key: 'key',
-  keys: 'key',
-  cup: 'cup',
-  mug: 'cup',
-  coffee: 'cup',
-  tea: 'cup',
-  book: 'book',
-  diary: 'book',
-  notebook: 'book',
-  journal: 'book',
-  photo: 'photo',
-  photograph: 'photo',
-  picture: 'photo',
-  watch: 'watch',
-  clock: 'watch',
-  glass: 'bottle',
-  bottle: 'bottle',
-  wine: 'bottle',
-  gun: 'gun',
-  pistol: 'gun',
-  revolver: 'gun',
-  knife: 'knife',
-  ring: 'ring',
-};
+/** Props of the set-dressing vocabulary with a shape of their own (the rest are a labelled box). */
+export const PROP_SHAPES: ReadonlySet<string> = new Set([
+  'letter',
+  'map',
+  'phone',
+  'key',
+  'cup',
+  'book',
+  'photo',
+  'watch',
+  'bottle',
+  'gun',
+  'knife',
+  'ring',
+]);
+// Held in the hand and shot close, a clock reads as a watch and a painting as a photo.
+const INSERT_AS: Record<string, string> = { clock: 'watch', painting: 'photo' };
 
-/** The first prop word in `texts` (in order), as the vocabulary's key and the word found. */
+/**
+ * The first prop named in `texts` (in order): its canonical set-dressing element as `key` (the
+ * shape drawn) and `word` (the label of a blocked-in prop without a shape of its own).
+ */
 export function findProp(texts: readonly string[]): { key: string; word: string } | undefined {
   for (const t of texts) {
-    for (const w of t.toLowerCase().split(/[^a-z]+/)) {
-      const key = PROP_WORDS[w];
-      if (key) return { key, word: w };
+    for (const element of setDressingIn(t, { limit: 100 })) {
+      const key = INSERT_AS[element] ?? element;
+      if (PROP_SHAPES.has(key) || setDressingKind(element) === 'prop') return { key, word: element };
     }
   }
   return undefined;
@@ -61,8 +46,9 @@ export function drawProp(key: string, label: string, cx: number, cy: number, u: 
   const r = (x: number, y: number, w: number, h: number, fill: string, extra = '') =>
     `<rect x="${num(cx + x * u)}" y="${num(cy + y * u)}" width="${num(w * u)}" height="${num(h * u)}" fill="${fill}"${extra}/>`;
   const P = (points: Array<[number, number]>) => pts(points.map(([x, y]) => [cx + x * u, cy + y * u] as [number, number]));
+  const shape = INSERT_AS[key] ?? key;
   const shadow = `<ellipse cx="${num(cx + 6 * u)}" cy="${num(cy + 40 * u)}" rx="${num(62 * u)}" ry="${num(10 * u)}" fill="#000000" fill-opacity="0.18" stroke="none"/>`;
-  switch (key) {
+  switch (shape) {
     case 'letter': {
       const lines: string[] = [];
       for (let i = 0; i < 7; i++)
@@ -90,6 +76,23 @@ export function drawProp(key: string, label: string, cx: number, cy: number, u: 
         ])}" fill="none"/>`
       );
     }
+    case 'map':
+      return (
+        shadow +
+        `<polygon points="${P([
+          [-58, -40],
+          [-20, -46],
+          [20, -40],
+          [58, -46],
+          [58, 40],
+          [20, 46],
+          [-20, 40],
+          [-58, 46],
+        ])}" fill="#e9dcb8"/>` +
+        `<path d="M${P([[-20, -46]])} L${P([[-20, 40]])} M${P([[20, -40]])} L${P([[20, 46]])}" stroke="#b8a57a"/>` +
+        `<path d="M${P([[-44, 26]])} q${num(20 * u)},${num(-30 * u)} ${num(40 * u)},${num(-14 * u)} t${num(36 * u)},${num(-26 * u)}" fill="none" stroke="#8e3b36" stroke-dasharray="${num(4 * u)} ${num(3 * u)}" stroke-width="${num(Math.max(1, 2 * u))}"/>` +
+        `<path d="M${P([[28, -26]])} l${num(10 * u)},${num(10 * u)} M${P([[38, -26]])} l${num(-10 * u)},${num(10 * u)}" stroke="#8e3b36" stroke-width="${num(Math.max(1.5, 3 * u))}"/>`
+      );
     case 'phone':
       return (
         shadow +
@@ -226,7 +229,7 @@ export function drawProp(key: string, label: string, cx: number, cy: number, u: 
           [40, 46],
         ])}" fill="#a8916c"/>` +
         r(-50, -30, 90, 76, '#bfa67d') +
-        `<text x="${num(cx - 5 * u)}" y="${num(cy + 12 * u)}" font-size="${num(fs)}" fill="${INK}" stroke="none" text-anchor="middle">${escapeXml(fitText(label, fs, 84 * u))}</text>`
+        `<text class="crate-label" x="${num(cx - 5 * u)}" y="${num(cy + 12 * u)}" font-size="${num(fs)}" fill="${INK}" stroke="none" text-anchor="middle">${escapeXml(fitText(label, fs, 84 * u))}</text>`
       );
     }
   }
