@@ -361,6 +361,15 @@ export {
   VectorSchema,
 } from './graph.ts';
 export {
+  maxTimelineSeconds,
+  parseSubRip,
+  RENDER_VIDEO_LIMITS,
+  type SubRipCue,
+  type SubRipParse,
+  subRipProblem,
+  timelineFrameEdges,
+} from './media-rules.ts';
+export {
   canonicalSetDressing,
   SET_DRESSING_KINDS,
   SET_DRESSING_WORDS,

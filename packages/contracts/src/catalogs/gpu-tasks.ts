@@ -3,6 +3,7 @@ import { ProgressSchema } from '../events.ts';
 import { CameraMovementSchema, VoiceSpecSchema } from '../film.ts';
 import { BlockoutElementSchema, CompositionSchema, SeedSchema, TimingSchema } from '../generation.ts';
 import { IdSchema, ProjectIdSchema } from '../graph.ts';
+import { maxTimelineSeconds, RENDER_VIDEO_LIMITS, subRipProblem, timelineFrameEdges } from '../media-rules.ts';
 import { defineCatalog, defineTool } from '../tool.ts';
 import { commonTools } from './common.ts';
 
@@ -10,6 +11,9 @@ import { commonTools } from './common.ts';
  * gpu-tasks: durable heavy work on BullMQ. Each kind has a payload and a result schema here, so a
  * caller submits typed work and reads a typed result.
  */
+
+/** A picture side for 4:2:0 video (H.264 and VP9 as rendered here): x264 refuses odd sizes. */
+const evenSize = (min: number, max: number) => z.number().int().min(min).max(max).multipleOf(2, 'must be even (4:2:0 video)');
 
 const key = z.string().min(1).max(200).describe("The caller's key for this item (a shot id, a line id…), echoed in the result.");
 
@@ -49,40 +53,92 @@ export const TaskPayloads = {
       ),
     }),
   },
-  /** An animatic or any timeline of stills/clips with audio, rendered by ffmpeg. */
+  /**
+   * An animatic or any timeline of stills/clips with audio, rendered by ffmpeg. Every rule the
+   * renderer holds a timeline to that can be checked without the files is checked here, so a
+   * payload it would refuse is refused at submission (RENDER_VIDEO_LIMITS says how the limits
+   * were measured); only what needs the files (a missing or unreadable asset) fails at run time.
+   */
   render_video: {
-    payload: z.object({
-      width: z.number().int().min(64).max(3840).default(1280),
-      height: z.number().int().min(64).max(2160).default(720),
-      fps: z.number().int().min(1).max(60).default(24),
-      format: z.enum(['mp4', 'webm']).default('mp4'),
-      clips: z
-        .array(
-          z.object({
-            key,
-            /** An image (a still with a camera move) or a video asset. */
-            assetId: IdSchema,
-            durationS: z.number().min(0.1).max(600),
-            movement: CameraMovementSchema.default('static'),
-            transition: z.enum(['cut', 'fade', 'dissolve']).default('cut'),
-            transitionS: z.number().min(0).max(5).default(0.5),
-          }),
-        )
-        .min(1)
-        .max(2000),
-      audioAssetId: IdSchema.optional().describe('The mixed soundtrack, laid from 0 s.'),
-      subtitlesSrt: z.string().max(2_000_000).optional().describe('SubRip text to burn in.'),
-      filename: z.string().min(1).max(255).optional(),
-    }),
+    payload: z
+      .object({
+        width: evenSize(64, 3840).default(1280),
+        height: evenSize(64, 2160).default(720),
+        fps: z.number().int().min(1).max(60).default(24),
+        format: z.enum(['mp4', 'webm']).default('mp4'),
+        clips: z
+          .array(
+            z.object({
+              key,
+              /** An image (a still with a camera move) or a video asset. */
+              assetId: IdSchema,
+              durationS: z.number().min(0.1).max(600).describe("At least one frame at the timeline's fps."),
+              movement: CameraMovementSchema.default('static'),
+              transition: z.enum(['cut', 'fade', 'dissolve']).default('cut'),
+              transitionS: z
+                .number()
+                .min(0)
+                .max(5)
+                .default(0.5)
+                .describe('Shortened to fit when longer than the clip it leads into (it never changes the length of the film).'),
+            }),
+          )
+          .min(1)
+          .max(RENDER_VIDEO_LIMITS.maxClips)
+          .describe(
+            `In order. The whole timeline lasts at most ${RENDER_VIDEO_LIMITS.maxTotalS} s, and at most width × height × frames = ${RENDER_VIDEO_LIMITS.maxPixelFrames} pixels (2 h at 1280×720 and 24 fps, 5 min 20 s at 3840×2160 and 60 fps).`,
+          ),
+        audioAssetId: IdSchema.optional().describe('The mixed soundtrack, laid from 0 s.'),
+        subtitlesSrt: z
+          .string()
+          .max(RENDER_VIDEO_LIMITS.maxSubtitlesChars)
+          .superRefine((srt, ctx) => {
+            const problem = subRipProblem(srt);
+            if (problem) ctx.addIssue({ code: 'custom', message: `not burnable SubRip: ${problem}` });
+          })
+          .optional()
+          .describe('SubRip text to burn in: every cue has a "HH:MM:SS,mmm --> HH:MM:SS,mmm" line and ends after it starts.'),
+        filename: z
+          .string()
+          .min(1)
+          .max(255)
+          .regex(/^[^/\\]+$/, 'a file name, without directories')
+          .optional(),
+      })
+      .superRefine((p, ctx) => {
+        const edges = timelineFrameEdges(
+          p.clips.map((c) => c.durationS),
+          p.fps,
+        );
+        // Rounding could give a clip shorter than a frame one frame by luck of its position: the rule is a whole frame.
+        p.clips.forEach((c, i) => {
+          if (c.durationS * p.fps < 1 || edges[i + 1]! - edges[i]! < 1) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['clips', i, 'durationS'],
+              message: `must last at least one frame at ${p.fps} fps (1/${p.fps} s)`,
+            });
+          }
+        });
+        const totalS = edges.at(-1)! / p.fps;
+        const maxS = maxTimelineSeconds(p.width, p.height, p.fps);
+        if (totalS > maxS) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clips'],
+            message: `the timeline lasts ${Math.round(totalS * 100) / 100} s; at ${p.width}×${p.height} and ${p.fps} fps one render may last at most ${maxS} s`,
+          });
+        }
+      }),
     result: z.object({ assetId: IdSchema, durationS: z.number().nonnegative(), bytes: z.number().int().nonnegative() }),
   },
-  /** Re-encode a video asset. */
+  /** Re-encode a video asset (one side given: the other keeps the aspect ratio). */
   transcode: {
     payload: z.object({
       assetId: IdSchema,
       format: z.enum(['mp4', 'webm']),
-      width: z.number().int().min(64).max(3840).optional(),
-      height: z.number().int().min(64).max(2160).optional(),
+      width: evenSize(64, 3840).optional(),
+      height: evenSize(64, 2160).optional(),
     }),
     result: z.object({ assetId: IdSchema, durationS: z.number().nonnegative(), bytes: z.number().int().nonnegative() }),
   },
