@@ -45,10 +45,15 @@ export async function transcode(
   const src = await probeMedia(spec.input);
   const video = has(src, 'video');
   const audio = has(src, 'audio');
+  const srcVideo = src.streams.find((s) => s.type === 'video');
+  // x264 refuses odd sizes in 4:2:0 ("width not divisible by 2"): an odd source loses its last row or column.
+  const oddSource = spec.format === 'mp4' && ((srcVideo?.width ?? 0) % 2 === 1 || (srcVideo?.height ?? 0) % 2 === 1);
   const scale =
     video && (spec.width || spec.height)
       ? ['-vf', `scale=${spec.width ? 2 * Math.round(spec.width / 2) : -2}:${spec.height ? 2 * Math.round(spec.height / 2) : -2},setsar=1`]
-      : [];
+      : video && oddSource
+        ? ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2']
+        : [];
   const enc = video
     ? videoEncoderOptions(spec.format, audio)
     : spec.format === 'webm'

@@ -1,3 +1,4 @@
+import { parseSubRip, type SubRipCue } from '@automovie/contracts';
 import { invalidMediaInput } from './errors.ts';
 
 /** A subtitle cue: times in seconds, text possibly over several lines. */
@@ -49,40 +50,9 @@ export function formatVtt(cues: Array<{ startS: number; endS: number; text: stri
   return `WEBVTT\n\n${body.join('\n')}`;
 }
 
-function parseStamp(s: string): number | undefined {
-  const m = /^(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})$/.exec(s.trim());
-  if (!m) return undefined;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]!.padEnd(3, '0')) / 1000;
-}
-
 /** Parses SubRip text (BOM, CRLF, `.` or `,` before milliseconds tolerated). A malformed time line is MEDIA_INVALID_INPUT. */
-export function parseSrt(text: string): Array<{ index: number; startS: number; endS: number; text: string }> {
-  const blocks = text
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .split(/\n\s*\n/)
-    .map((b) => b.split('\n').filter((l, i) => i > 0 || l.trim() !== ''))
-    .filter((b) => b.length > 0 && b.some((l) => l.trim() !== ''));
-  return blocks.map((lines, n) => {
-    let at = 0;
-    let index = n + 1;
-    if (/^\d+$/.test(lines[0]!.trim()) && lines.length > 1) {
-      index = Number(lines[0]!.trim());
-      at = 1;
-    }
-    const m = /^(\S+)\s*-->\s*(\S+)/.exec(lines[at] ?? '');
-    const startS = m ? parseStamp(m[1]!) : undefined;
-    const endS = m ? parseStamp(m[2]!) : undefined;
-    if (startS === undefined || endS === undefined)
-      throw invalidMediaInput(`srt cue ${n + 1}`, `expected "HH:MM:SS,mmm --> HH:MM:SS,mmm", got "${lines[at] ?? ''}"`);
-    return {
-      index,
-      startS,
-      endS,
-      text: lines
-        .slice(at + 1)
-        .join('\n')
-        .trim(),
-    };
-  });
+export function parseSrt(text: string): SubRipCue[] {
+  const parsed = parseSubRip(text);
+  if (!parsed.ok) throw invalidMediaInput(`srt cue ${parsed.cue}`, parsed.message);
+  return parsed.cues;
 }

@@ -1,7 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { CameraMovementSchema } from '@automovie/contracts';
+import { CameraMovementSchema, RENDER_VIDEO_LIMITS, subRipProblem, timelineFrameEdges } from '@automovie/contracts';
 import { z } from 'zod';
 import { type H264Preset, h264Options, stillMoveChain } from './camera.ts';
 import { invalidMediaInput, parseMediaInput } from './errors.ts';
@@ -27,7 +27,7 @@ export const TimelineSpecSchema = z.object({
   format: z.enum(['mp4', 'webm']),
   clips: z.array(ClipSchema).min(1).max(500),
   audioPath: z.string().min(1).optional(),
-  subtitlesSrt: z.string().max(1_000_000).optional(),
+  subtitlesSrt: z.string().max(RENDER_VIDEO_LIMITS.maxSubtitlesChars).optional(),
   outPath: z.string().min(1),
 });
 /** A timeline: clips in order (each with its transition *into* it), an optional audio bed and burnt-in subtitles. */
@@ -90,12 +90,10 @@ interface PlannedClip {
  * cumulative times, so rounding errors do not add up.
  */
 export function planTimeline(clips: Array<{ durationS: number; transition: string; transitionS: number }>, fps: number): PlannedClip[] {
-  const edges = [0];
-  let t = 0;
-  for (const c of clips) {
-    t += c.durationS;
-    edges.push(Math.round(t * fps));
-  }
+  const edges = timelineFrameEdges(
+    clips.map((c) => c.durationS),
+    fps,
+  );
   const plan = clips.map((_, i) => {
     const frames = edges[i + 1]! - edges[i]!;
     if (frames < 1) throw invalidMediaInput(`clips[${i}].durationS`, `must last at least one frame (1/${fps} s)`);
@@ -144,6 +142,8 @@ export async function renderTimeline(
     await stat(spec.audioPath).catch(() => {
       throw invalidMediaInput('audioPath', `no such file: ${spec.audioPath}`);
     });
+  const srtProblem = spec.subtitlesSrt ? subRipProblem(spec.subtitlesSrt) : undefined;
+  if (srtProblem) throw invalidMediaInput('subtitlesSrt', srtProblem);
   const cues = spec.subtitlesSrt ? parseSrt(spec.subtitlesSrt) : [];
   if (cues.length > 0) await ensureSubtitlesFilter();
 
