@@ -18,8 +18,11 @@
  * - picture: encoding speed goes with pixels × frames (720p with a push-in: 72 frames/s; 4K at
  *   60 fps with tracking: 11 frames/s), so a timeline may have at most as many pixel-frames as
  *   2 hours at 1280×720 and 24 fps (about 40 min of one worker), and never more than 2 hours.
- * - subtitles: the renderer takes at most 1,000,000 characters of SubRip (libass itself burnt
- *   13,000 cues into 30 s of video in 0.4 s).
+ * - subtitles: the renderer takes at most 1,000,000 characters of SubRip (libass burnt 13,000
+ *   cues one after another into 30 s of video in 0.4 s). What costs is cues on screen at once:
+ *   libass lays out every one on every frame, so 1,000 at once took 40 ms a frame at 1280×720
+ *   (2 more hours on a 2-hour film), and ~185 at once turned an 8 s render (64×64, 300 clips)
+ *   into 23 s. Dialogue subtitles show one or two at a time; 16 is plenty.
  */
 export const RENDER_VIDEO_LIMITS = {
   /** Clips in one timeline. */
@@ -30,6 +33,8 @@ export const RENDER_VIDEO_LIMITS = {
   maxPixelFrames: 1280 * 720 * 24 * 7200,
   /** Characters of SubRip text to burn in. */
   maxSubtitlesChars: 1_000_000,
+  /** SubRip cues showing at the same moment. */
+  maxCuesOnScreen: 16,
 } as const;
 
 /**
@@ -114,12 +119,24 @@ export function parseSubRip(text: string): SubRipParse {
 
 /**
  * What keeps SubRip text from being burnt in, as `cue N: rule`, or undefined when it can be: a
- * time line that is not one, or a cue that does not end after it starts.
+ * time line that is not one, a cue that does not end after it starts, or more than
+ * `maxCuesOnScreen` cues showing at once.
  */
 export function subRipProblem(text: string): string | undefined {
   const parsed = parseSubRip(text);
   if (!parsed.ok) return `cue ${parsed.cue}: ${parsed.message}`;
-  const bad = parsed.cues.findIndex((c) => !(c.endS > c.startS));
-  if (bad >= 0) return `cue ${bad + 1}: must end after it starts (${parsed.cues[bad]!.startS} s → ${parsed.cues[bad]!.endS} s)`;
+  const cues = parsed.cues;
+  const bad = cues.findIndex((c) => !(c.endS > c.startS));
+  if (bad >= 0) return `cue ${bad + 1}: must end after it starts (${cues[bad]!.startS} s → ${cues[bad]!.endS} s)`;
+  const max = RENDER_VIDEO_LIMITS.maxCuesOnScreen;
+  const order = cues.map((_, i) => i).sort((a, b) => cues[a]!.startS - cues[b]!.startS || a - b);
+  // Ends of the cues showing, never more than max + 1 long, so the sweep stays linear.
+  let showing: number[] = [];
+  for (const i of order) {
+    const { startS, endS } = cues[i]!;
+    showing = showing.filter((end) => end > startS);
+    showing.push(endS);
+    if (showing.length > max) return `cue ${i + 1}: ${showing.length} cues would show at once at ${startS} s; at most ${max} may`;
+  }
   return undefined;
 }

@@ -68,7 +68,7 @@ describe('render_video payload: the renderer’s rules at submission', () => {
     ]);
   });
 
-  it('checks the burnt-in SubRip: size, time lines and cue order', () => {
+  it('checks the burnt-in SubRip: size, time lines, cue order and cues on screen at once', () => {
     const ok = '1\n00:00:00,500 --> 00:00:02,000\n{\\an8}<i>unclosed & odd text 🎬\n\n2\n00:00:02,000 --> 00:00:03,000\nB\n';
     accepts(render, { clips: [clip()], subtitlesSrt: ok });
     expect(issues(render, { clips: [clip()], subtitlesSrt: `${ok}\n3\nsoon --> later\nC\n` })).toEqual([
@@ -77,8 +77,24 @@ describe('render_video payload: the renderer’s rules at submission', () => {
     expect(issues(render, { clips: [clip()], subtitlesSrt: '1\n00:00:05,000 --> 00:00:05,000\nx\n' })).toEqual([
       '.subtitlesSrt: not burnable SubRip: cue 1: must end after it starts (5 s → 5 s)',
     ]);
-    const cue = '1\n00:00:00,000 --> 00:00:01,000\nx\n\n';
-    const full = cue.repeat(Math.floor(RENDER_VIDEO_LIMITS.maxSubtitlesChars / cue.length));
+    const overlapping = (n: number) =>
+      Array.from({ length: n }, (_, i) => `${i + 1}\n00:00:0${i % 2},000 --> 00:00:09,000\nLine ${i + 1}\n`).join('\n');
+    accepts(render, { clips: [clip()], subtitlesSrt: overlapping(RENDER_VIDEO_LIMITS.maxCuesOnScreen) });
+    expect(issues(render, { clips: [clip()], subtitlesSrt: overlapping(RENDER_VIDEO_LIMITS.maxCuesOnScreen + 1) })).toEqual([
+      '.subtitlesSrt: not burnable SubRip: cue 16: 17 cues would show at once at 1 s; at most 16 may',
+    ]);
+    // A cue ends where the next starts: back to back is not at once.
+    const chain = Array.from(
+      { length: 40 },
+      (_, i) => `${i + 1}\n00:00:${String(i).padStart(2, '0')},000 --> 00:00:${String(i + 1).padStart(2, '0')},000\nx\n`,
+    );
+    accepts(render, { clips: [clip()], subtitlesSrt: chain.join('\n') });
+    // Cues one after another, one a second, up to the size limit (padded with blank space).
+    const stamp = (t: number) =>
+      `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String(Math.floor(t / 60) % 60).padStart(2, '0')}:${String(t % 60).padStart(2, '0')},000`;
+    let full = '';
+    for (let i = 0; full.length < RENDER_VIDEO_LIMITS.maxSubtitlesChars - 100; i++)
+      full += `${i + 1}\n${stamp(i)} --> ${stamp(i + 1)}\nx\n\n`;
     accepts(render, { clips: [clip()], subtitlesSrt: full.padEnd(RENDER_VIDEO_LIMITS.maxSubtitlesChars, ' ') });
     expect(issues(render, { clips: [clip()], subtitlesSrt: full.padEnd(RENDER_VIDEO_LIMITS.maxSubtitlesChars + 1, ' ') })).toEqual([
       `.subtitlesSrt: Too big: expected string to have <=${RENDER_VIDEO_LIMITS.maxSubtitlesChars} characters`,
