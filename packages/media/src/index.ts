@@ -3,6 +3,7 @@ export { type BlockoutInput, buildBlockoutGlb, deriveBlockoutElements } from './
 // Audio and video: ffmpeg (through fluent-ffmpeg) and espeak-ng.
 export { cameraMoveVideo, stillMoveChain } from './camera.ts';
 export { concatMedia, thumbnail, transcode, trimMedia } from './convert.ts';
+export { undecodableReason } from './decode-check.ts';
 export { MediaError, type MediaErrorCode, MediaErrorCodes } from './errors.ts';
 export { type MixSpec, MixSpecSchema, mixAudio } from './mix.ts';
 export { MUSIC_MOODS, type MusicMood, resolveMood, synthesizeMusic } from './music.ts';
