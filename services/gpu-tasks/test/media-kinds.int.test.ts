@@ -162,17 +162,17 @@ describe('media kinds', () => {
     expect(wrong.task.error).toMatchObject({ code: 'GPU_TASKS_ASSET_UNUSABLE', retryable: false });
     expect(wrong.task.error?.message).toMatch(/^payload\.clips\[0\]\.assetId: must be an image or a video; asset .* is audio\/wav$/);
 
-    // An odd size is the renderer's rule, refused before anything is downloaded.
-    const odd = await runTask('render_video', { width: 321, height: 180, clips: [clip(mine.asset.id)] });
-    expect(odd.task.state).toBe('failed');
-    expect(odd.task.error?.code).toBe('GPU_TASKS_INVALID_PAYLOAD');
-    expect(odd.task.error?.message).toMatch(/width: must be even/);
+    // An odd size is the renderer's rule, and the contract's: refused at submission, no task made.
+    await expect(runTask('render_video', { width: 321, height: 180, clips: [clip(mine.asset.id)] })).rejects.toMatchObject({
+      code: 'GPU_TASKS_INVALID_PAYLOAD',
+      message: expect.stringMatching(/payload\.width: must be even/),
+    });
 
     const notVideo = await runTask('transcode', { assetId: mine.asset.id, format: 'webm' });
     expect(notVideo.task.error).toMatchObject({ code: 'GPU_TASKS_ASSET_UNUSABLE' });
 
     const dead = await svc.client.call(list_dead_letters, { limit: 100 });
-    const ids = [task, wrong.task, odd.task, notVideo.task].map((t) => t.id);
+    const ids = [task, wrong.task, notVideo.task].map((t) => t.id);
     expect(dead.tasks.filter((t) => ids.includes(t.id))).toEqual([]);
   });
 });

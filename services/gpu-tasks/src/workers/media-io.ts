@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Asset, create_asset_upload, fromZodError, get_asset, isAutomovieError, type TaskKind } from '@automovie/contracts';
+import { undecodableReason } from '@automovie/media';
 import { downloadAsset, uploadAsset } from '@automovie/service-kit';
 import { GpuTasksError } from '../errors.ts';
 import { mapBounded, type TaskRun } from './types.ts';
@@ -190,4 +191,40 @@ export function classifyMediaFailure(err: unknown, signal: AbortSignal): unknown
     return new GpuTasksError('GPU_TASKS_RENDER_INTERRUPTED', `ffmpeg was stopped from outside: ${causeMessage}`, undefined, err);
   }
   return err;
+}
+
+/** The stream an input must have for its place in a payload. */
+const NEEDS: Record<AssetUse, 'video' | 'audio'> = { clip: 'video', audio: 'audio', video: 'video' };
+
+/**
+ * After ffmpeg failed: the first input it could not have read (not media at all, or without the
+ * stream its place needs) as GPU_TASKS_ASSET_UNUSABLE naming the payload field, or undefined when
+ * every input reads and the failure is ffmpeg's own. Inputs are probed only once a run failed, so
+ * a good render pays nothing for this.
+ */
+export async function unreadableInput(
+  err: unknown,
+  refs: readonly AssetRef[],
+  assets: ReadonlyMap<string, SourceAsset>,
+  signal: AbortSignal,
+): Promise<GpuTasksError | undefined> {
+  if (signal.aborted || !isAutomovieError(err) || err.code !== 'MEDIA_FFMPEG_FAILED') return undefined;
+  // A process killed from outside says nothing about its inputs.
+  if ((err.data as { signal?: string } | undefined)?.signal !== undefined) return undefined;
+  const firstRef = new Map<string, AssetRef>();
+  for (const r of refs) if (!firstRef.has(r.assetId)) firstRef.set(r.assetId, r);
+  const problems = await mapBounded([...firstRef.values()], 4, signal, async (ref) => {
+    const s = assets.get(ref.assetId) as SourceAsset;
+    const rule = await undecodableReason(s.path, NEEDS[ref.use]);
+    return rule === undefined ? undefined : { ref, rule, mime: s.asset.mime };
+  });
+  const first = problems.find((x) => x !== undefined);
+  if (!first) return undefined;
+  const { ref, rule, mime } = first;
+  return new GpuTasksError(
+    'GPU_TASKS_ASSET_UNUSABLE',
+    `payload.${ref.field}: asset ${ref.assetId} (${mime}) ${rule}`,
+    { field: `payload.${ref.field}`, assetId: ref.assetId, mime },
+    err,
+  );
 }

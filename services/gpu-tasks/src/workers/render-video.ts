@@ -10,9 +10,10 @@ import {
   lookUpAssets,
   progressReporter,
   type SourceAsset,
+  unreadableInput,
   uploadVideo,
 } from './media-io.ts';
-import type { TaskHandler } from './types.ts';
+import type { TaskHandler, TaskRun } from './types.ts';
 
 /** Share of the progress bar each phase takes: downloads up to 10 %, the render up to 95 %, the upload the rest. */
 const DOWNLOADED = 0.1;
@@ -37,28 +38,8 @@ export function renderVideo(parallelism: number): TaskHandler<'render_video'> {
     const source = (id: string) => assets.get(id) as SourceAsset;
 
     const dir = await run.workDir();
-    const outPath = join(dir, `render.${p.format}`);
-    const spec: TimelineSpec = {
-      width: p.width,
-      height: p.height,
-      fps: p.fps,
-      format: p.format,
-      clips: p.clips.map((c) => {
-        const s = source(c.assetId);
-        return {
-          path: s.path,
-          kind: s.media === 'image' ? 'image' : 'video',
-          durationS: c.durationS,
-          movement: c.movement,
-          transition: c.transition,
-          transitionS: c.transitionS,
-        };
-      }),
-      ...(p.audioAssetId === undefined ? {} : { audioPath: source(p.audioAssetId).path }),
-      ...(p.subtitlesSrt === undefined ? {} : { subtitlesSrt: p.subtitlesSrt }),
-      outPath,
-    };
-    // The renderer's own limits (even sizes, clip count, a frame per clip) are checked before any download.
+    const spec = timelineSpec(p, source, join(dir, `render.${p.format}`));
+    // The contract checked these rules at submission; a task queued before a rule moved there is caught here, before any download.
     const valid = TimelineSpecSchema.safeParse(spec);
     if (!valid.success) {
       const e = fromZodError(valid.error, 'payload');
@@ -79,7 +60,7 @@ export function renderVideo(parallelism: number): TaskHandler<'render_video'> {
         onProgress: (f) => progress.report(DOWNLOADED + (RENDERED - DOWNLOADED) * f, 'rendering'),
       });
     } catch (err) {
-      throw classifyMediaFailure(err, run.signal);
+      throw (await unreadableInput(err, refs, assets, run.signal)) ?? classifyMediaFailure(err, run.signal);
     }
     run.log.info(
       { clips: p.clips.length, durationS: rendered.durationS, bytes: rendered.bytes, renderMs: Math.round(performance.now() - started) },
@@ -87,9 +68,37 @@ export function renderVideo(parallelism: number): TaskHandler<'render_video'> {
     );
     await progress.flush(RENDERED, 'uploading');
 
-    const asset = await uploadVideo(run, outPath, { format: p.format, filename });
+    const asset = await uploadVideo(run, spec.outPath, { format: p.format, filename });
     await progress.flush(1, 'done');
     // renderTimeline's duration is ffprobe's reading of the file written, not the planned length.
     return { assetId: asset.id, durationS: rendered.durationS, bytes: asset.bytes };
+  };
+}
+
+/** The renderer's timeline for a payload whose assets are downloaded (`source` gives each asset's file). */
+export function timelineSpec(
+  p: TaskRun<'render_video'>['payload'],
+  source: (assetId: string) => Pick<SourceAsset, 'path' | 'media'>,
+  outPath: string,
+): TimelineSpec {
+  return {
+    width: p.width,
+    height: p.height,
+    fps: p.fps,
+    format: p.format,
+    clips: p.clips.map((c) => {
+      const s = source(c.assetId);
+      return {
+        path: s.path,
+        kind: s.media === 'image' ? 'image' : 'video',
+        durationS: c.durationS,
+        movement: c.movement,
+        transition: c.transition,
+        transitionS: c.transitionS,
+      };
+    }),
+    ...(p.audioAssetId === undefined ? {} : { audioPath: source(p.audioAssetId).path }),
+    ...(p.subtitlesSrt === undefined ? {} : { subtitlesSrt: p.subtitlesSrt }),
+    outPath,
   };
 }

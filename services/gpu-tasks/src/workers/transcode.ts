@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { transcode as transcodeMedia } from '@automovie/media';
-import { classifyMediaFailure, downloadAll, lookUpAssets, progressReporter, type SourceAsset, uploadVideo } from './media-io.ts';
+import {
+  type AssetRef,
+  classifyMediaFailure,
+  downloadAll,
+  lookUpAssets,
+  progressReporter,
+  type SourceAsset,
+  unreadableInput,
+  uploadVideo,
+} from './media-io.ts';
 import type { TaskHandler } from './types.ts';
 
 /** `scene-3.mp4` → `scene-3.webm`; a source without a usable name is named after its asset. */
@@ -14,7 +23,8 @@ export const transcode: TaskHandler<'transcode'> = async (run) => {
   const p = run.payload;
   const progress = progressReporter(run);
   await progress.flush(0, 'looking up the asset');
-  const assets = await lookUpAssets(run, [{ assetId: p.assetId, field: 'assetId', use: 'video' }], 1);
+  const refs: AssetRef[] = [{ assetId: p.assetId, field: 'assetId', use: 'video' }];
+  const assets = await lookUpAssets(run, refs, 1);
   const source = assets.get(p.assetId) as SourceAsset;
   await downloadAll(run, [source], 1, () => {});
   await progress.flush(0.1, 'transcoding');
@@ -33,7 +43,7 @@ export const transcode: TaskHandler<'transcode'> = async (run) => {
       { signal: run.signal, onProgress: (f) => progress.report(0.1 + 0.85 * f, 'transcoding') },
     );
   } catch (err) {
-    throw classifyMediaFailure(err, run.signal);
+    throw (await unreadableInput(err, refs, assets, run.signal)) ?? classifyMediaFailure(err, run.signal);
   }
   await progress.flush(0.95, 'uploading');
   const asset = await uploadVideo(run, outPath, { format: p.format, filename: outputName(source, p.format) });
