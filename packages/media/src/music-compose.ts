@@ -737,16 +737,49 @@ const mod = (n: number, m: number) => ((n % m) + m) % m;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const lerp = (a: number, b: number, t: number) => a + (b - a) * t;
 
+/** Which voices play in a phrase beside the pad (and the drone, in moods that have one). */
+interface Texture {
+  bass: BassPattern | undefined;
+  /** The intro's bass, entering for its last bar or two. */
+  introBass: boolean;
+  arpRate: number;
+  percs: Array<{ kind: Perc; level: number }>;
+  melody: boolean;
+}
+
 interface Phrase {
   kind: MusicSection['kind'];
   chords: Chord[];
   energy: number;
   /** The energy the next phrase starts at (the dynamics glide towards it). */
   nextEnergy: number;
-  melody: boolean;
+  texture: Texture;
   arpPattern: number[];
   /** Pad voicing centre offset (B sections sit higher). */
   lift: number;
+}
+
+/** The voices for a phrase of this kind at this energy. */
+function textureFor(style: Style, kind: MusicSection['kind'], e: number, melody: boolean, bars: number): Texture {
+  const at = style.at;
+  const thin = kind === 'intro' || kind === 'breakdown';
+  return {
+    bass: style.bass && !thin && e >= at.bass ? style.bass.patterns[e >= at.dense ? 2 : e >= 0.55 ? 1 : 0] : undefined,
+    introBass: !!style.bass && kind === 'intro' && bars >= 2,
+    arpRate: style.arp && !thin && e >= at.arp ? style.arp.rates[kind === 'cadence' || e < at.dense ? 0 : 1] : 0,
+    percs: (style.perc ?? []).filter((x) => !thin && kind !== 'cadence' && e >= x.at),
+    melody: !!style.melody && melody,
+  };
+}
+
+function layerNames(style: Style, t: Texture): string[] {
+  const layers = ['pad'];
+  if (style.drone) layers.push('drone');
+  if (t.bass || t.introBass) layers.push(`bass:${t.bass ?? 'pedal'}`);
+  if (t.arpRate > 0) layers.push(`arp:${t.arpRate}/beat`);
+  if (t.melody) layers.push('melody');
+  for (const x of t.percs) layers.push(x.kind);
+  return layers;
 }
 
 /**
@@ -814,7 +847,7 @@ export function compose(mood: MusicMood, durationS: number, seed: number, tempoB
         chords: Array.from({ length: introBars }, (_, i) => (i > 0 && i === introBars - 1 ? cadence.at(-1)! : style.final)),
         energy: 0.15,
         nextEnergy: energy[0] ?? 0.4,
-        melody: false,
+        texture: textureFor(style, 'intro', 0.15, false, introBars),
         arpPattern: arpA,
         lift: 0,
       });
@@ -826,28 +859,31 @@ export function compose(mood: MusicMood, durationS: number, seed: number, tempoB
       const e = energy[k]!;
       const isIntro = k === 0 && introBars === 0;
       const melody =
-        !!style.melody &&
-        !isIntro &&
-        (k === breakdown || (e >= style.at.melody && ((k + melodyOffset) % melodyCycle !== melodyCycle - 1 || k === climax)));
+        !isIntro && (k === breakdown || (e >= style.at.melody && ((k + melodyOffset) % melodyCycle !== melodyCycle - 1 || k === climax)));
+      const kind = isIntro ? 'intro' : k === breakdown ? 'breakdown' : label;
+      const texture = textureFor(style, kind, e, melody, 4);
+      // A third phrase running with the same voices gets the tune brought in or taken out.
+      const same = (x: Phrase | undefined) => !!x && x.kind !== 'intro' && JSON.stringify(x.texture) === JSON.stringify(texture);
+      if (!isIntro && style.melody && same(phrases.at(-1)) && same(phrases.at(-2))) texture.melody = !texture.melody;
       phrases.push({
-        kind: isIntro ? 'intro' : k === breakdown ? 'breakdown' : label,
+        kind,
         chords,
         energy: e,
         nextEnergy: energy[k + 1] ?? Math.min(0.6, e),
-        melody,
+        texture,
         arpPattern: label === 'A' ? arpA : arpB,
         lift: label === 'B' ? 3 : 0,
       });
     }
-    const lastE = energy.at(-1) ?? 0.4;
-    const lastMelody = phrases.at(-1)?.melody ?? false;
+    const cadE = clamp(energy.at(-1) ?? 0.4, 0.35, 0.6);
+    const lastMelody = phrases.at(-1)?.texture.melody ?? false;
     if (cad.length > 0)
       phrases.push({
         kind: 'cadence',
         chords: cad,
-        energy: clamp(lastE, 0.35, 0.6),
+        energy: cadE,
         nextEnergy: 0.4,
-        melody: !!style.melody && (lastMelody || rand() < 0.5),
+        texture: textureFor(style, 'cadence', cadE, lastMelody || rand() < 0.5, cad.length),
         arpPattern: arpA,
         lift: 0,
       });
@@ -868,7 +904,7 @@ export function compose(mood: MusicMood, durationS: number, seed: number, tempoB
     });
     t += p.chords.length * barS;
   }
-  const layers = writer.ending(t, D, phrases.at(-1)?.melody ?? false);
+  const layers = writer.ending(t, D, phrases.at(-1)?.texture.melody ?? false);
   sections.push({ kind: 'ending', startS: round3(t), bars: 1, chords: [chordName(tonic, style.final)], layers, energy: 0.4 });
 
   const fadeOutS = D < 2.5 ? D * 0.4 : Math.min(4, Math.max(1.2, D * 0.08));
@@ -957,33 +993,22 @@ class NoteWriter {
   /** Writes one phrase starting at `t0`; returns the names of the voices it used. */
   phrase(p: Phrase, t0: number): string[] {
     const s = this.#style;
-    const at = s.at;
     const e = p.energy;
     const thin = p.kind === 'intro' || p.kind === 'breakdown';
-    const bass = s.bass && !thin && e >= at.bass ? s.bass.patterns[e >= at.dense ? 2 : e >= 0.55 ? 1 : 0] : undefined;
-    // The intro brings the bass in for its last bar or two: the build-in.
-    const introBass = s.bass && p.kind === 'intro' && p.chords.length >= 2 ? 'pedal' : undefined;
-    const arpRate = s.arp && !thin && e >= at.arp ? s.arp.rates[p.kind === 'cadence' || e < at.dense ? 0 : 1] : 0;
-    const percs = (s.perc ?? []).filter((x) => !thin && p.kind !== 'cadence' && e >= x.at);
-    const layers: string[] = ['pad'];
-    if (s.drone) layers.push('drone');
+    const { bass, introBass, arpRate, percs, melody } = p.texture;
     for (const [i, chord] of p.chords.entries()) {
       const bt = t0 + i * this.#barS;
       const vel = 0.6 + 0.4 * lerp(p.energy, p.nextEnergy, i / p.chords.length);
       this.#pad(chord, bt, this.#barS, vel * (thin ? 0.85 : 1), p.lift, p.kind === 'intro' && i === 0);
       const next = p.chords[i + 1] ?? chord;
       if (bass) this.#bass(bass, chord, next, bt, vel);
-      else if (introBass && i >= p.chords.length - 2) this.#bass(introBass, chord, next, bt, vel * 0.8);
+      else if (introBass && i >= p.chords.length - 2) this.#bass('pedal', chord, next, bt, vel * 0.8);
       if (arpRate > 0) this.#arp(bt, arpRate, p.arpPattern, vel);
       for (const x of percs) this.#perc(x.kind, x.level, chord, bt, vel);
     }
     if (s.drone) this.#drone(t0, p.chords.length * this.#barS, 0.6 + 0.4 * e);
-    if (p.melody && this.#theme) this.#melody(p, t0);
-    if (bass || introBass) layers.push(`bass:${bass ?? introBass}`);
-    if (arpRate > 0) layers.push(`arp:${arpRate}/beat`);
-    if (p.melody && this.#theme) layers.push('melody');
-    for (const x of percs) layers.push(x.kind);
-    return layers;
+    if (melody && this.#theme) this.#melody(p, t0);
+    return layerNames(s, p.texture);
   }
 
   /** The final tonic chord from `t0`, held to the end (the fade closes it). */
