@@ -559,7 +559,7 @@ const STYLES: Record<MusicMood, Style> = {
     reverb: { size: 0.89, damp: 0.35, wet: 0.5 },
     sends: { pad: 0.45, drone: 0.3, bass: 0.05, lead: 0.4, perc: 0.4 },
     lowpassHz: 7000,
-    lufs: -16,
+    lufs: -17,
   },
   eerie: {
     tempo: 60,

@@ -3,7 +3,11 @@ import { abortedError } from './errors.ts';
 import type { Bus, Composition, ScoreNote, Timbre } from './music-compose.ts';
 import { seededRandom } from './random.ts';
 
-const RATE = 44_100;
+const OUT_RATE = 44_100;
+/** Voices, reverb and meter run at half rate (the bed is low-passed well under 11 kHz); one interpolator doubles it at the end. */
+const RATE = 22_050;
+/** Taps on each side of the half-band interpolator. */
+const HALF_TAPS = 8;
 const TABLE = 2048;
 const NOISE = 32_768;
 /** Frames per render block; the event loop gets a turn every few blocks (the brain renders beds in-process). */
@@ -12,6 +16,18 @@ const BLOCKS_PER_YIELD = 8;
 /** The level the voices are written at before loudness normalisation (a few dB of headroom). */
 const PRE_GAIN = 1.6;
 const CEILING = 10 ** (-1 / 20);
+
+/** The odd phase of a 2x half-band interpolator: a Blackman-windowed sinc at ±0.5, ±1.5, … samples, unity at DC. */
+const HALF_BAND = (() => {
+  const c = Array.from({ length: HALF_TAPS }, (_, k) => {
+    const t = k + 0.5;
+    const sinc = Math.sin(Math.PI * t) / (Math.PI * t);
+    const w = 0.42 + 0.5 * Math.cos((Math.PI * t) / (HALF_TAPS + 0.5)) + 0.08 * Math.cos((2 * Math.PI * t) / (HALF_TAPS + 0.5));
+    return sinc * w;
+  });
+  const sum = 2 * c.reduce((a, b) => a + b, 0);
+  return Float64Array.from(c, (x) => x / sum);
+})();
 
 /** Harmonic amplitudes of each oscillator's single-cycle wavetable. */
 const HARMONICS: Record<Exclude<Timbre, 'noise'>, number[]> = {
@@ -177,10 +193,12 @@ class Reverb {
   readonly #damp: number;
 
   constructor(size: number, damp: number) {
+    // Freeverb's delays (in samples at 44.1 kHz), the right side spread by 23.
+    const scale = (d: number) => Math.round((d * RATE) / 44_100);
     const combs = [1116, 1188, 1277, 1356];
     const aps = [556, 441];
-    this.#combs = [...combs, ...combs.map((d) => d + 23)].map((d) => ({ buf: new Float32Array(d), i: 0, filt: 0 }));
-    this.#aps = [...aps, ...aps.map((d) => d + 23)].map((d) => ({ buf: new Float32Array(d), i: 0 }));
+    this.#combs = [...combs, ...combs.map((d) => d + 23)].map((d) => ({ buf: new Float32Array(scale(d)), i: 0, filt: 0 }));
+    this.#aps = [...aps, ...aps.map((d) => d + 23)].map((d) => ({ buf: new Float32Array(scale(d)), i: 0 }));
     this.#feedback = size;
     this.#damp = damp;
   }
@@ -312,8 +330,8 @@ function wavHeader(out: Uint8Array, frames: number): void {
   view.setUint32(16, 16, true);
   view.setUint16(20, 1, true);
   view.setUint16(22, 2, true);
-  view.setUint32(24, RATE, true);
-  view.setUint32(28, RATE * 4, true);
+  view.setUint32(24, OUT_RATE, true);
+  view.setUint32(28, OUT_RATE * 4, true);
   view.setUint16(32, 4, true);
   view.setUint16(34, 16, true);
   ascii(36, 'data');
@@ -329,15 +347,17 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * with the peak kept under -1 dBFS.
  */
 export async function renderComposition(c: Composition, opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
-  const frames = Math.round(c.durationS * RATE);
+  const frames = Math.round(c.durationS * OUT_RATE);
   const out = new Uint8Array(44 + frames * 4);
   wavHeader(out, frames);
   const pcm = new Int16Array(out.buffer, out.byteOffset + 44, frames * 2);
-  const r = new BedRenderer(c, pcm, frames);
-  for (let c0 = 0, block = 0; c0 < frames; c0 += BLOCK, block++) {
+  // Half-rate frames enough to interpolate every output frame (the interpolator looks HALF_TAPS ahead).
+  const genFrames = Math.ceil(frames / 2) + HALF_TAPS + 1;
+  const r = new BedRenderer(c, pcm, frames, genFrames);
+  for (let c0 = 0, block = 0; c0 < genFrames; c0 += BLOCK, block++) {
     if (block % BLOCKS_PER_YIELD === BLOCKS_PER_YIELD - 1) await yieldToLoop();
     if (opts.signal?.aborted) throw abortedError(opts.signal);
-    r.block(c0, Math.min(BLOCK, frames - c0));
+    r.block(c0, Math.min(BLOCK, genFrames - c0));
   }
   r.normalise();
   if (!LITTLE_ENDIAN) for (let i = 0; i < pcm.length; i++) pcm[i] = ((pcm[i]! & 0xff) << 8) | ((pcm[i]! >> 8) & 0xff);
@@ -357,6 +377,13 @@ class BedRenderer {
   readonly #sends: number[];
   readonly #send = new Float32Array(BLOCK);
   readonly #mix = new Float32Array(BLOCK * 2);
+  /** Half-rate frames awaiting interpolation: 2·HALF_TAPS carried from the last block, then this block's. */
+  readonly #hist = new Float32Array((BLOCK + 2 * HALF_TAPS) * 2);
+  /** The next output frame to write and the half-rate frame it comes from. */
+  #outAt = 0;
+  #nextGen = 0;
+  readonly #fadeIn: number;
+  readonly #fadeOut: number;
   readonly #reverb: Reverb;
   readonly #meter = new LoudnessMeter();
   #lpL = 0;
@@ -365,13 +392,15 @@ class BedRenderer {
   #swellPhase = 0;
   #peak = 0;
 
-  constructor(c: Composition, pcm: Int16Array, frames: number) {
+  constructor(c: Composition, pcm: Int16Array, frames: number, genFrames: number) {
     this.#c = c;
     this.#pcm = pcm;
     this.#frames = frames;
+    this.#fadeIn = Math.max(1, Math.round(c.sound.fadeInS * OUT_RATE));
+    this.#fadeOut = Math.max(2, Math.min(frames, Math.round(c.sound.fadeOutS * OUT_RATE)));
     const tabs = tables();
     this.#sine = tabs.sine;
-    this.#voices = c.notes.map((n) => toVoice(n, tabs, frames)).filter((v) => v.start < frames);
+    this.#voices = c.notes.map((n) => toVoice(n, tabs, genFrames)).filter((v) => v.start < genFrames);
     this.#voices.sort((a, b) => a.start - b.start);
     this.#sends = BUSES.map((b) => c.sound.sends[b] * 0.5);
     this.#reverb = new Reverb(c.sound.reverb.size, c.sound.reverb.damp);
@@ -435,43 +464,104 @@ class BedRenderer {
     }
   }
 
-  /** Low-pass, fades, pre-gain, meter and the 16-bit write of one block. */
+  /** The fade gain at an output frame: squared ramp in, smoothstep out to exactly zero on the last frame. */
+  #fade(i: number): number {
+    const fadeIn = this.#fadeIn;
+    const fadeOut = this.#fadeOut;
+    let g = 1;
+    if (i < fadeIn) g *= (i / fadeIn) ** 2;
+    const left = this.#frames - 1 - i;
+    if (left < fadeOut) {
+      const x = Math.max(0, left) / (fadeOut - 1);
+      g *= x * x * (3 - 2 * x);
+    }
+    return g;
+  }
+
+  /** Low-pass, pre-gain and meter at half rate; then interpolation to 44.1 kHz, fades and the 16-bit write. */
   #master(c0: number, n: number): void {
     const mix = this.#mix;
-    const pcm = this.#pcm;
+    const hist = this.#hist;
     const meter = this.#meter;
-    const frames = this.#frames;
     const lp = 1 - Math.exp((-2 * Math.PI * this.#c.sound.lowpassHz) / RATE);
-    const fadeIn = Math.max(1, Math.round(this.#c.sound.fadeInS * RATE));
-    const fadeOut = Math.max(2, Math.min(frames, Math.round(this.#c.sound.fadeOutS * RATE)));
+    const carry = 2 * HALF_TAPS;
     let lpL = this.#lpL;
     let lpR = this.#lpR;
-    let peak = this.#peak;
     for (let f = 0; f < n; f++) {
-      const i = c0 + f;
       lpL += lp * (mix[f * 2]! - lpL);
       lpR += lp * (mix[f * 2 + 1]! - lpR);
-      let g = PRE_GAIN;
-      if (i < fadeIn) g *= (i / fadeIn) ** 2;
-      const left = frames - 1 - i;
-      if (left < fadeOut) {
-        // Smoothstep down to exactly zero on the last sample.
-        const x = left / (fadeOut - 1);
-        g *= x * x * (3 - 2 * x);
-      }
-      const yl = softClip(lpL * g);
-      const yr = softClip(lpR * g);
-      meter.push(yl, yr);
-      const al = Math.abs(yl);
-      const ar = Math.abs(yr);
-      if (al > peak) peak = al;
-      if (ar > peak) peak = ar;
-      pcm[i * 2] = Math.round(yl * 32767);
-      pcm[i * 2 + 1] = Math.round(yr * 32767);
+      const l = lpL * PRE_GAIN;
+      const r = lpR * PRE_GAIN;
+      hist[(carry + f) * 2] = l;
+      hist[(carry + f) * 2 + 1] = r;
+      // The meter hears the fades as the output will have them.
+      const o = 2 * (c0 + f);
+      if (o < this.#fadeIn || o >= this.#frames - this.#fadeOut) {
+        const g = this.#fade(o);
+        meter.push(l * g, r * g);
+      } else meter.push(l, r);
     }
     this.#lpL = lpL;
     this.#lpR = lpR;
+
+    // Position p of the history holds half-rate frame c0 - carry + p, which gives output frames 2·that and 2·that + 1.
+    const pcm = this.#pcm;
+    const frames = this.#frames;
+    const [h0, h1, h2, h3, h4, h5, h6, h7] = HALF_BAND as unknown as [number, number, number, number, number, number, number, number];
+    const fadeInEnd = this.#fadeIn;
+    const fadeOutStart = frames - this.#fadeOut;
+    let peak = this.#peak;
+    let at = this.#outAt;
+    const last = carry + n - HALF_TAPS;
+    let p = this.#nextGen - c0 + carry;
+    for (; p < last && at < frames; p++) {
+      const a = p * 2;
+      const b = a + 2;
+      // The sample itself, then the one halfway to the next (8 taps each side).
+      const evenL = hist[a]!;
+      const evenR = hist[a + 1]!;
+      const oddL =
+        h0 * (hist[a]! + hist[b]!) +
+        h1 * (hist[a - 2]! + hist[b + 2]!) +
+        h2 * (hist[a - 4]! + hist[b + 4]!) +
+        h3 * (hist[a - 6]! + hist[b + 6]!) +
+        h4 * (hist[a - 8]! + hist[b + 8]!) +
+        h5 * (hist[a - 10]! + hist[b + 10]!) +
+        h6 * (hist[a - 12]! + hist[b + 12]!) +
+        h7 * (hist[a - 14]! + hist[b + 14]!);
+      const oddR =
+        h0 * (hist[a + 1]! + hist[b + 1]!) +
+        h1 * (hist[a - 1]! + hist[b + 3]!) +
+        h2 * (hist[a - 3]! + hist[b + 5]!) +
+        h3 * (hist[a - 5]! + hist[b + 7]!) +
+        h4 * (hist[a - 7]! + hist[b + 9]!) +
+        h5 * (hist[a - 9]! + hist[b + 11]!) +
+        h6 * (hist[a - 11]! + hist[b + 13]!) +
+        h7 * (hist[a - 13]! + hist[b + 15]!);
+      for (let phase = 0; phase < 2 && at < frames; phase++, at++) {
+        let l = phase === 0 ? evenL : oddL;
+        let r = phase === 0 ? evenR : oddR;
+        if (at < fadeInEnd || at >= fadeOutStart) {
+          const g = this.#fade(at);
+          l *= g;
+          r *= g;
+        }
+        if (l > 0.9 || l < -0.9) l = softClip(l);
+        if (r > 0.9 || r < -0.9) r = softClip(r);
+        const al = l < 0 ? -l : l;
+        const ar = r < 0 ? -r : r;
+        if (al > peak) peak = al;
+        if (ar > peak) peak = ar;
+        // Int16Array stores truncate: adding ±0.5 rounds half away from zero.
+        pcm[at * 2] = l * 32767 + (l < 0 ? -0.5 : 0.5);
+        pcm[at * 2 + 1] = r * 32767 + (r < 0 ? -0.5 : 0.5);
+      }
+    }
+    this.#outAt = at;
+    this.#nextGen = c0 - carry + p;
     this.#peak = peak;
+    // Keep the last 2·HALF_TAPS frames for the next block's look-back and look-ahead.
+    hist.copyWithin(0, n * 2, (carry + n) * 2);
   }
 
   /** One gain to the target loudness, never past the ceiling. */
