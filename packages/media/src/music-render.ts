@@ -13,6 +13,8 @@ const NOISE = 32_768;
 /** Frames per render block; the event loop gets a turn every few blocks (the brain renders beds in-process). */
 const BLOCK = 4096;
 const BLOCKS_PER_YIELD = 8;
+/** Samples the loudness gain is applied to between turns of the event loop. */
+const NORMALISE_SLICE = 1 << 20;
 /** The level the voices are written at before loudness normalisation (a few dB of headroom). */
 const PRE_GAIN = 1.6;
 const CEILING = 10 ** (-1 / 20);
@@ -359,7 +361,13 @@ export async function renderComposition(c: Composition, opts: { signal?: AbortSi
     if (opts.signal?.aborted) throw abortedError(opts.signal);
     r.block(c0, Math.min(BLOCK, genFrames - c0));
   }
-  r.normalise();
+  const map = r.normalisation();
+  if (map)
+    for (let at = 0; at < pcm.length; at += NORMALISE_SLICE) {
+      await yieldToLoop();
+      const end = Math.min(pcm.length, at + NORMALISE_SLICE);
+      for (let i = at; i < end; i++) pcm[i] = map[pcm[i]! + 32768]!;
+    }
   if (!LITTLE_ENDIAN) for (let i = 0; i < pcm.length; i++) pcm[i] = ((pcm[i]! & 0xff) << 8) | ((pcm[i]! >> 8) & 0xff);
   return out;
 }
@@ -565,16 +573,18 @@ class BedRenderer {
   }
 
   /** One gain to the target loudness, never past the ceiling. */
-  normalise(): void {
+  /**
+   * The one gain to the target loudness (never past the ceiling) as a map of every 16-bit value
+   * (cheaper than a multiply and round per sample); undefined when the gain is 1.
+   */
+  normalisation(): Int16Array | undefined {
     const lufs = this.#meter.integrated();
     let gain = Number.isFinite(lufs) ? 10 ** ((this.#c.sound.lufs - lufs) / 20) : 1;
     if (this.#peak > 0) gain = Math.min(gain, CEILING / this.#peak);
-    const pcm = this.#pcm;
-    if (Math.abs(gain - 1) <= 1e-4) return;
-    // Every 16-bit value maps through one table: cheaper than a multiply and round per sample.
+    if (Math.abs(gain - 1) <= 1e-4) return undefined;
     const map = new Int16Array(65536);
     for (let v = -32768; v < 32768; v++) map[v + 32768] = Math.max(-32768, Math.min(32767, Math.round(v * gain)));
-    for (let i = 0; i < pcm.length; i++) pcm[i] = map[pcm[i]! + 32768]!;
+    return map;
   }
 }
 
