@@ -6,7 +6,7 @@ export { concatMedia, thumbnail, transcode, trimMedia } from './convert.ts';
 export { undecodableReason } from './decode-check.ts';
 export { MediaError, type MediaErrorCode, MediaErrorCodes } from './errors.ts';
 export { type MixSpec, MixSpecSchema, mixAudio } from './mix.ts';
-export { MUSIC_MOODS, type MusicMood, resolveMood, synthesizeMusic } from './music.ts';
+export { type Composition, composeMusic, MUSIC_MOODS, type MusicMood, type MusicSection, resolveMood, synthesizeMusic } from './music.ts';
 export { asciiJson, pngSize, readPngText, renderSvgToPng, renderSvgToPngAsync, type SvgToPngOptions, writePngText } from './png.ts';
 export { type MediaProbe, type MediaStreamInfo, probeMedia } from './probe.ts';
 export { soundEffectLayers, synthesizeSoundEffect } from './sound-effects.ts';
