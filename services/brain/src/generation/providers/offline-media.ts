@@ -79,7 +79,8 @@ export function createEspeakSpeechProvider(): Provider<'speech'> {
 
 /** A synthesized music bed for a mood. */
 export function createOfflineMusicProvider(): Provider<'music'> {
-  return free('music', 'offline-synth', 'synth-bed-1', async (req, ctx) => {
+  // The model names the composer: a new one must not be served beds cached from the old (cache keys include it).
+  return free('music', 'offline-synth', 'synth-bed-2', async (req, ctx) => {
     const wav = await synthesizeMusic(
       { mood: req.mood, durationS: req.durationS, seed: ctx.seed, ...(req.tempoBpm === undefined ? {} : { tempoBpm: req.tempoBpm }) },
       { signal: ctx.signal },
