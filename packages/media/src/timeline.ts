@@ -7,6 +7,7 @@ import { type H264Preset, h264Options, stillMoveChain } from './camera.ts';
 import { invalidMediaInput, parseMediaInput } from './errors.ts';
 import { probeMedia } from './probe.ts';
 import { runFfmpeg } from './run-ffmpeg.ts';
+import { FRAME_BELOW_PANEL_SHARE } from './storyboard/frame.ts';
 import { formatSrt, parseSrt } from './subtitles.ts';
 import { withTempDir } from './temp.ts';
 import { ensureSubtitlesFilter } from './tools.ts';
@@ -45,7 +46,8 @@ const SUBTITLE_STYLE = [
   'Shadow=0.8',
   'Bold=0',
   'Alignment=2',
-  'MarginV=16',
+  // Above the storyboard frame's caption strip (the animatic's stills), with a little air.
+  `MarginV=${Math.ceil(FRAME_BELOW_PANEL_SHARE * 288) + 6}`,
 ].join(',');
 
 /** Encoder settings for the two delivery formats. */

@@ -442,14 +442,22 @@ export function resolveComposition(input: StoryboardInput): Composition {
   return validate(input) ?? deriveComposition(input.prompt);
 }
 
+const FRAME_MARGIN_SHARE = 0.022;
+const CAPTION_SHARE = 0.118;
+/**
+ * The share of a frame's height below the picture panel (bottom margin and caption strip) at
+ * 360 lines and more: burnt-in subtitles sit above it so they never cover the caption.
+ */
+export const FRAME_BELOW_PANEL_SHARE = FRAME_MARGIN_SHARE + CAPTION_SHARE;
+
 /** The storyboard frame as an SVG document (deterministic for the same input). */
 export function storyboardSvg(input: StoryboardInput): string {
   const c = resolveComposition(input);
   const W = input.width;
   const H = input.height;
   const rng = seededRandom((input.seed ^ hashString(c.location.name)) >>> 0);
-  const margin = Math.round(Math.max(6, H * 0.022));
-  const capH = Math.round(Math.max(34, H * 0.118));
+  const margin = Math.round(Math.max(6, H * FRAME_MARGIN_SHARE));
+  const capH = Math.round(Math.max(34, H * CAPTION_SHARE));
   const panel: Panel = { x0: margin, y0: margin, pw: W - margin * 2, ph: H - margin * 2 - capH };
   const light = lightOf(c.location.timeOfDay);
   const interior = c.location.intExt !== 'EXT';
