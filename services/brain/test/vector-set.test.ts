@@ -37,9 +37,10 @@ function bruteForce(live: Map<number, Float32Array>, q: Float32Array, k: number)
 }
 
 describe('VectorSet', () => {
-  it('answers exactly through the native copy while vectors come and go (adds, overwrites, deletes of the last and others)', () => {
+  it('answers exactly through the native copy while vectors come and go (adds, overwrites, deletes of the last and others, across chunks)', () => {
     const rand = prng(7);
-    const set = new VectorSet(DIM);
+    // Small chunks, so the copy spans several and deletes empty some of them.
+    const set = new VectorSet(DIM, 64, 700);
     const live = new Map<number, Float32Array>();
     let next = 1;
     const check = () => {

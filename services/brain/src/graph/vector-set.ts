@@ -4,6 +4,13 @@ type Bruteforce = InstanceType<typeof hnswlib.BruteforceSearch>;
 
 /** From this many vectors, unfiltered searches go to a native copy (hnswlib's SIMD brute force). */
 export const NATIVE_SEARCH_MIN = 1024;
+/** Vectors per native chunk: the copy grows by chunks, so it is never rebuilt (no stall while it grows). */
+export const NATIVE_CHUNK = 16_384;
+
+interface NativeChunk {
+  index: Bruteforce;
+  count: number;
+}
 
 /**
  * Normalised vectors in one growable Float32Array, searched exactly (a dot product per vector).
@@ -14,7 +21,9 @@ export const NATIVE_SEARCH_MIN = 1024;
  * (inner-product space, the same SIMD kernels as the HNSW graph): an unfiltered search over
  * 100,000 vectors of 256 dimensions takes ≈6× less time there than in this JavaScript loop,
  * which matters while a bulk load waits for the HNSW graph. Filtered searches stay here (the
- * native filter is a JavaScript callback per vector). The copy doubles the set's memory.
+ * native filter is a JavaScript callback per vector). The copy doubles the set's memory; it is
+ * kept in chunks of NATIVE_CHUNK vectors, searched one after the other, so that growing it never
+ * copies it (a rebuild of 65,000 vectors would hold the index worker for over a second).
  */
 export class VectorSet {
   readonly dim: number;
@@ -22,12 +31,16 @@ export class VectorSet {
   private labelsBySlot: number[] = [];
   private codes: Uint8Array;
   private readonly slots = new Map<number, number>();
-  private native: Bruteforce | null = null;
-  private nativeCapacity = 0;
+  /** The native copy, once the set has reached NATIVE_SEARCH_MIN vectors. */
+  private chunks: NativeChunk[] | null = null;
+  private readonly chunkOf = new Map<number, NativeChunk>();
   private readonly scratch: number[] = [];
+  private readonly nativeChunk: number;
 
-  constructor(dim: number, capacity = 64) {
+  /** `nativeChunk`: vectors per chunk of the native copy (default NATIVE_CHUNK). */
+  constructor(dim: number, capacity = 64, nativeChunk = NATIVE_CHUNK) {
     this.dim = dim;
+    this.nativeChunk = nativeChunk;
     this.data = new Float32Array(Math.max(1, capacity) * dim);
     this.codes = new Uint8Array(Math.max(1, capacity));
   }
@@ -62,8 +75,8 @@ export class VectorSet {
     }
     this.data.set(vector, slot * this.dim);
     this.codes[slot] = code;
-    if (this.native) this.addNative(label, vector);
-    else if (this.labelsBySlot.length >= NATIVE_SEARCH_MIN) this.buildNative(this.labelsBySlot.length * 2);
+    if (this.chunks) this.addNative(label, vector);
+    else if (this.labelsBySlot.length >= NATIVE_SEARCH_MIN) this.buildNative();
   }
 
   delete(label: number): boolean {
@@ -79,7 +92,14 @@ export class VectorSet {
     }
     this.labelsBySlot.pop();
     this.slots.delete(label);
-    this.native?.removePoint(label);
+    const chunk = this.chunkOf.get(label);
+    if (chunk) {
+      chunk.index.removePoint(label);
+      chunk.count--;
+      this.chunkOf.delete(label);
+      const chunks = this.chunks!;
+      if (chunk.count === 0 && chunk !== chunks[chunks.length - 1]) chunks.splice(chunks.indexOf(chunk), 1);
+    }
     return true;
   }
 
@@ -99,7 +119,7 @@ export class VectorSet {
 
   /** The `k` vectors with the highest dot product with `query` (normalised: cosine similarity), best first. */
   search(query: Float32Array, k: number, allowed?: ReadonlySet<number> | null): Scored[] {
-    if (this.native && !allowed) return this.searchNative(query, k);
+    if (this.chunks && !allowed) return this.searchNative(query, k);
     const top = new TopK(k);
     const { dim, data, codes } = this;
     const n = this.labelsBySlot.length;
@@ -114,32 +134,43 @@ export class VectorSet {
   }
 
   private searchNative(query: Float32Array, k: number): Scored[] {
-    const n = Math.min(k, this.labelsBySlot.length);
-    if (n === 0) return [];
-    const res = this.native!.searchKnn(this.toArray(query), n);
-    const out: Scored[] = new Array(res.neighbors.length);
-    // Inner-product space: distance = 1 − dot.
-    for (let i = 0; i < out.length; i++) out[i] = { label: res.neighbors[i]!, score: 1 - res.distances[i]! };
-    return out.sort((a, b) => b.score - a.score || a.label - b.label);
+    const arr = this.toArray(query);
+    const top = new TopK(k);
+    for (const chunk of this.chunks!) {
+      const n = Math.min(k, chunk.count);
+      if (n === 0) continue;
+      const res = chunk.index.searchKnn(arr, n);
+      // Inner-product space: distance = 1 − dot.
+      for (let i = 0; i < res.neighbors.length; i++) top.push(res.neighbors[i]!, 1 - res.distances[i]!);
+    }
+    return top.sorted();
   }
 
   private addNative(label: number, vector: Float32Array): void {
-    // addPoint overwrites a label it holds; a full copy is rebuilt twice as large.
-    if (this.labelsBySlot.length > this.nativeCapacity) {
-      this.buildNative(this.nativeCapacity * 2);
+    const arr = this.toArray(vector);
+    const held = this.chunkOf.get(label);
+    if (held) {
+      held.index.addPoint(arr, label); // overwrites the point in place
       return;
     }
-    this.native!.addPoint(this.toArray(vector), label);
+    const chunks = this.chunks!;
+    let chunk = chunks[chunks.length - 1];
+    if (!chunk || chunk.count >= this.nativeChunk) {
+      const index = new hnswlib.BruteforceSearch('ip', this.dim);
+      index.initIndex(this.nativeChunk);
+      chunk = { index, count: 0 };
+      chunks.push(chunk);
+    }
+    chunk.index.addPoint(arr, label);
+    chunk.count++;
+    this.chunkOf.set(label, chunk);
   }
 
-  private buildNative(capacity: number): void {
-    const native = new hnswlib.BruteforceSearch('ip', this.dim);
-    native.initIndex(capacity);
+  private buildNative(): void {
+    this.chunks = [];
     for (let s = 0; s < this.labelsBySlot.length; s++) {
-      native.addPoint(this.toArray(this.data.subarray(s * this.dim, (s + 1) * this.dim)), this.labelsBySlot[s]!);
+      this.addNative(this.labelsBySlot[s]!, this.data.subarray(s * this.dim, (s + 1) * this.dim));
     }
-    this.native = native;
-    this.nativeCapacity = capacity;
   }
 
   private toArray(v: Float32Array): number[] {
