@@ -683,10 +683,19 @@ async function measureClients(brain: Brain, token: string, queries: string[]): P
       let rate = CAPACITY_START;
       for (let i = 0; i < CAPACITY_STEPS; i++) {
         const offered = Math.round(rate);
-        const r = await run(`${mode}-open-${offered}`, `semantic_search ${mode}, ${int(offered)} calls/s offered`, mode, STEP_MS, offered);
-        search.steps.push(r);
-        search.ceilingPerSec = Math.max(search.ceilingPerSec, r.stats.callsPerSec);
-        if (!heldStep(r)) break;
+        let r: ClientsRun | undefined;
+        // A step that misses is run once more before the search stops: at a few hundred calls a
+        // step, p99 is the 3rd–8th slowest call, and one pause of the machine (a GC in the brain
+        // or in this process, which holds the 1,000 clients) can put those over the limit at any
+        // load. A limit reached by load misses twice. Both attempts are reported.
+        for (let attempt = 1; attempt <= 2; attempt++) {
+          const label = `semantic_search ${mode}, ${int(offered)} calls/s offered${attempt === 2 ? ' (again)' : ''}`;
+          r = await run(`${mode}-open-${offered}${attempt === 2 ? '-again' : ''}`, label, mode, STEP_MS, offered);
+          search.steps.push(r);
+          search.ceilingPerSec = Math.max(search.ceilingPerSec, r.stats.callsPerSec);
+          if (heldStep(r)) break;
+        }
+        if (!r || !heldStep(r)) break;
         search.held = r;
         rate *= CAPACITY_FACTOR;
       }
@@ -1012,7 +1021,7 @@ async function main(): Promise<void> {
     ];
     const clientHead = ['run', 'calls/s', 'p50 ms', 'p99 ms', 'answered', 'unanswered', 'refused', 'clients answered', 'brain CPU µs/call'];
     console.log(
-      `Capacity: offered load rising ×${CAPACITY_FACTOR} per ${(STEP_MS / 1000).toFixed(0)} s step (open loop) until p99 ≥ ${TARGETS.issue.clientsP99Ms} ms or a call is refused`,
+      `Capacity: offered load rising ×${CAPACITY_FACTOR} per ${(STEP_MS / 1000).toFixed(0)} s step (open loop) until a step misses twice in a row (p99 ≥ ${TARGETS.issue.clientsP99Ms} ms or a call refused)`,
     );
     console.log(
       table(
