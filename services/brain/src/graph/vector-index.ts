@@ -97,11 +97,21 @@ export class VectorIndexClient {
     }
   }
 
-  /** Stops the worker without persisting anything (tests: a crash of the index, not of the data). */
+  /**
+   * Stops the worker without persisting anything (tests: a crash of the index, not of the data).
+   * It is halted first (no HNSW insert in progress), since terminating it inside one aborts the
+   * process.
+   */
   async kill(): Promise<void> {
     const worker = this.worker;
+    if (!worker) return;
+    try {
+      await Promise.race([this.request({ op: 'halt' }), new Promise((r) => setTimeout(r, 2000).unref())]);
+    } catch {
+      // the worker is already gone
+    }
     this.worker = null;
-    if (worker) await worker.terminate();
+    await worker.terminate();
   }
 
   private request(req: Request): Promise<unknown> {

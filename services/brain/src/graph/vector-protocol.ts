@@ -48,6 +48,7 @@ export type Request =
   | { op: 'search'; projectId: string; uid: string; query: Float32Array; k: number; codes: number[] | null }
   | { op: 'inspect'; projectId: string }
   | { op: 'persist' }
+  | { op: 'halt' }
   | { op: 'close' };
 
 export interface SearchReply {

@@ -519,14 +519,22 @@ function applyWrite(msg: WriteMessage): void {
 }
 
 let drainScheduled = false;
+/**
+ * Set before the worker is closed or terminated: no more HNSW work starts. A worker terminated in
+ * the middle of an insert aborts the whole process (hnswlib-node reads the point from a JavaScript
+ * array, and the failed read during termination is a fatal napi error), so the main thread halts
+ * it first and terminates it only after the answer.
+ */
+let halted = false;
 function scheduleDrain(): void {
-  if (drainScheduled) return;
+  if (drainScheduled || halted) return;
   drainScheduled = true;
   setImmediate(drainSlice);
 }
 
 function drainSlice(): void {
   drainScheduled = false;
+  if (halted) return;
   const deadline = performance.now() + SLICE_MS;
   let more = false;
   for (const index of projects.values()) {
@@ -589,7 +597,11 @@ function handle(msg: WorkerMessage): unknown {
     case 'persist':
       persistAll();
       return undefined;
+    case 'halt':
+      halted = true;
+      return undefined;
     case 'close':
+      halted = true;
       clearInterval(timer);
       clearInterval(checkpoints);
       persistAll();
