@@ -134,7 +134,7 @@ export class VectorSet {
   }
 
   private searchNative(query: Float32Array, k: number): Scored[] {
-    const arr = this.toArray(query);
+    const arr = intoNumbers(query, this.scratch);
     const top = new TopK(k);
     for (const chunk of this.chunks!) {
       const n = Math.min(k, chunk.count);
@@ -147,7 +147,7 @@ export class VectorSet {
   }
 
   private addNative(label: number, vector: Float32Array): void {
-    const arr = this.toArray(vector);
+    const arr = intoNumbers(vector, this.scratch);
     const held = this.chunkOf.get(label);
     if (held) {
       held.index.addPoint(arr, label); // overwrites the point in place
@@ -173,13 +173,6 @@ export class VectorSet {
     }
   }
 
-  private toArray(v: Float32Array): number[] {
-    const a = this.scratch;
-    if (a.length !== v.length) a.length = v.length;
-    for (let i = 0; i < v.length; i++) a[i] = v[i]!;
-    return a;
-  }
-
   private grow(): void {
     const next = new Float32Array(Math.max(this.data.length * 2, this.dim * 64));
     next.set(this.data);
@@ -188,6 +181,16 @@ export class VectorSet {
     codes.set(this.codes);
     this.codes = codes;
   }
+}
+
+/**
+ * `v` copied into `scratch` (reused between calls): hnswlib-node takes points only as JavaScript
+ * arrays of numbers.
+ */
+export function intoNumbers(v: Float32Array, scratch: number[]): number[] {
+  if (scratch.length !== v.length) scratch.length = v.length;
+  for (let i = 0; i < v.length; i++) scratch[i] = v[i]!;
+  return scratch;
 }
 
 export interface Scored {

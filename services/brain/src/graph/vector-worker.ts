@@ -24,7 +24,7 @@ import { crc32 } from 'node:zlib';
 import Database from 'better-sqlite3';
 import hnswlib from 'hnswlib-node';
 import type { VectorIndexState, WorkerInit, WorkerMessage, WorkerReply, WriteMessage } from './vector-protocol.ts';
-import { type Scored, TopK, VectorSet } from './vector-set.ts';
+import { intoNumbers, type Scored, TopK, VectorSet } from './vector-set.ts';
 
 type Hnsw = InstanceType<typeof hnswlib.HierarchicalNSW>;
 
@@ -150,13 +150,6 @@ class ProjectIndex {
     return this.mode === 'exact' ? (this.exact?.size ?? 0) : this.hnswCodes.size + (this.pending?.size ?? 0);
   }
 
-  toArray(v: Float32Array): number[] {
-    const a = this.scratch;
-    if (a.length !== v.length) a.length = v.length;
-    for (let i = 0; i < v.length; i++) a[i] = v[i]!;
-    return a;
-  }
-
   newHnsw(capacity: number): Hnsw {
     const h = new hnswlib.HierarchicalNSW('cosine', this.dim!);
     h.initIndex({
@@ -187,7 +180,7 @@ class ProjectIndex {
     const used = h.getCurrentCount();
     const deletedSlots = used - this.hnswCodes.size;
     if (deletedSlots <= 0 && used >= h.getMaxElements()) h.resizeIndex(Math.ceil(h.getMaxElements() * 1.5));
-    h.addPoint(this.toArray(vector), label, deletedSlots > 0);
+    h.addPoint(intoNumbers(vector, this.scratch), label, deletedSlots > 0);
     this.hnswCodes.set(label, code);
     this.codeCounts.set(code, (this.codeCounts.get(code) ?? 0) + 1);
     this.changesSincePersist++;
@@ -303,7 +296,7 @@ class ProjectIndex {
    */
   private searchHnsw(query: Float32Array, k: number, allowed: Set<number> | null, selected: number, live: number): Scored[] {
     const h = this.hnsw!;
-    const arr = this.toArray(query);
+    const arr = intoNumbers(query, this.scratch);
     let want = Math.min(live, allowed ? Math.ceil((k * live * 1.2) / selected) : k);
     for (;;) {
       h.setEf(Math.max(settings.efSearch, want));
