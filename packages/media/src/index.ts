@@ -5,6 +5,7 @@ export { cameraMoveVideo, stillMoveChain } from './camera.ts';
 export { concatMedia, thumbnail, transcode, trimMedia } from './convert.ts';
 export { undecodableReason } from './decode-check.ts';
 export { MediaError, type MediaErrorCode, MediaErrorCodes } from './errors.ts';
+export { type Biquad, gatedLoudness, kWeighting } from './loudness.ts';
 export { type MixSpec, MixSpecSchema, mixAudio } from './mix.ts';
 export { type Composition, composeMusic, MUSIC_MOODS, type MusicMood, type MusicSection, resolveMood, synthesizeMusic } from './music.ts';
 export { asciiJson, pngSize, readPngText, renderSvgToPng, renderSvgToPngAsync, type SvgToPngOptions, writePngText } from './png.ts';

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { abortedError } from './errors.ts';
+import { type Biquad, gatedLoudness, kWeighting } from './loudness.ts';
 import type { Bus, Composition, ScoreNote, Timbre } from './music-compose.ts';
 import { seededRandom } from './random.ts';
 
@@ -244,28 +245,6 @@ class Reverb {
   }
 }
 
-type Biquad = { b0: number; b1: number; b2: number; a1: number; a2: number };
-
-/** The BS.1770 K-weighting pair (high shelf, then the RLB high-pass) for a sample rate. */
-function kWeighting(fs: number): [Biquad, Biquad] {
-  let k = Math.tan((Math.PI * 1681.974450955533) / fs);
-  const q = 0.7071752369554196;
-  const vh = 10 ** (3.999843853973347 / 20);
-  const vb = vh ** 0.4996667741545416;
-  let a0 = 1 + k / q + k * k;
-  const shelf = {
-    b0: (vh + (vb * k) / q + k * k) / a0,
-    b1: (2 * (k * k - vh)) / a0,
-    b2: (vh - (vb * k) / q + k * k) / a0,
-    a1: (2 * (k * k - 1)) / a0,
-    a2: (1 - k / q + k * k) / a0,
-  };
-  k = Math.tan((Math.PI * 38.13547087602444) / fs);
-  const q2 = 0.5003270373238773;
-  a0 = 1 + k / q2 + k * k;
-  return [shelf, { b0: 1, b1: -2, b2: 1, a1: (2 * (k * k - 1)) / a0, a2: (1 - k / q2 + k * k) / a0 }];
-}
-
 /** Streaming integrated loudness (BS.1770: K-weighted 400 ms blocks every 100 ms, absolute and relative gates). */
 class LoudnessMeter {
   readonly #f: [Biquad, Biquad];
@@ -310,12 +289,7 @@ class LoudnessMeter {
     const blocks: number[] = [];
     for (let i = 0; i + 4 <= this.#sub.length; i++)
       blocks.push((this.#sub[i]! + this.#sub[i + 1]! + this.#sub[i + 2]! + this.#sub[i + 3]!) / (4 * this.#subLen));
-    const lufs = (ms: number) => -0.691 + 10 * Math.log10(ms);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const abs = blocks.filter((ms) => lufs(ms) > -70);
-    if (abs.length === 0) return Number.NEGATIVE_INFINITY;
-    const gate = lufs(mean(abs)) - 10;
-    return lufs(mean(abs.filter((ms) => lufs(ms) > gate)));
+    return gatedLoudness(blocks);
   }
 }
 

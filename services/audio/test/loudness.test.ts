@@ -1,5 +1,6 @@
+import { kWeighting } from '@automovie/media';
 import { describe, expect, it } from 'vitest';
-import { integratedLoudness, kWeighting } from '../src/loudness.ts';
+import { integratedLoudness } from '../src/loudness.ts';
 
 function sine(freq: number, amp: number, seconds: number, rate: number, channels: number): Float32Array {
   const n = Math.round(seconds * rate);
