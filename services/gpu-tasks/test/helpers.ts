@@ -1,10 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { EVENTS_STREAM, type EventEnvelope } from '@automovie/contracts';
+import { create_project, EVENTS_STREAM, type EventEnvelope } from '@automovie/contracts';
 import { McpClient } from '@automovie/mcp-ws';
-import { freePort, type StartedService, startService, TEST_JWT_SECRET, testToken } from '@automovie/testing';
+import {
+  freePort,
+  type RedisServer,
+  type StartedService,
+  startRedis,
+  startService,
+  TEST_JWT_SECRET,
+  type TempDir,
+  tempDir,
+  testToken,
+} from '@automovie/testing';
 import { Redis } from 'ioredis';
+import { startTestBrain, type TestBrain } from '../../brain/test/helpers.ts';
 import { loadGpuTasksConfig } from '../src/config.ts';
 import { buildServer } from '../src/server.ts';
 
@@ -107,5 +118,42 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** gpu-tasks on a real Redis beside a real brain, checking projects, with one project of `u-owner` (media task tests). */
+export interface MediaFixture {
+  owner: McpClient;
+  svc: TestGpuTasks;
+  dir: TempDir;
+  projectId: string;
+  /** Stops whatever was started (also after a partial start). */
+  stop(): Promise<void>;
+}
+
+export async function startMediaFixture(projectName: string, dirPrefix: string): Promise<MediaFixture> {
+  let redis: RedisServer | undefined;
+  let brain: TestBrain | undefined;
+  let dir: TempDir | undefined;
+  let owner: McpClient | undefined;
+  let svc: TestGpuTasks | undefined;
+  const stop = async () => {
+    await svc?.stop();
+    await owner?.close();
+    await brain?.stop();
+    await redis?.stop();
+    await dir?.remove();
+  };
+  try {
+    [redis, brain, dir] = await Promise.all([startRedis(), startTestBrain(), tempDir(dirPrefix)]);
+    owner = new McpClient({ url: brain.mcpUrl, token: await testToken({ userId: 'u-owner', service: 'frontend' }), timeoutMs: 30_000 });
+    const projectId = (await owner.call(create_project, { name: projectName })).project.id;
+    svc = await startGpuTasks(testEnv(redis.url, { AUTOMOVIE_BRAIN_URL: brain.mcpUrl, GPU_TASKS_CHECK_PROJECTS: 'true' }), {
+      userId: 'u-owner',
+    });
+    return { owner, svc, dir, projectId, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }

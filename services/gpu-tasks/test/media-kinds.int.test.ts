@@ -9,16 +9,14 @@ import {
   submit_task,
   type Task,
 } from '@automovie/contracts';
-import { McpClient } from '@automovie/mcp-ws';
+import type { McpClient } from '@automovie/mcp-ws';
 import { probeMedia } from '@automovie/media';
 import { downloadAsset } from '@automovie/service-kit';
-import { type RedisServer, startRedis, type TempDir, tempDir, testToken } from '@automovie/testing';
+import type { TempDir } from '@automovie/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBrain, type TestBrain } from '../../brain/test/helpers.ts';
-import { startGpuTasks, type TestGpuTasks, testEnv } from './helpers.ts';
+import { type MediaFixture, startMediaFixture, type TestGpuTasks } from './helpers.ts';
 
-let redis: RedisServer;
-let brain: TestBrain;
+let fx: MediaFixture;
 let owner: McpClient;
 let svc: TestGpuTasks;
 let dir: TempDir;
@@ -26,20 +24,12 @@ let projectId: string;
 let otherProjectId: string;
 
 beforeAll(async () => {
-  [redis, brain, dir] = await Promise.all([startRedis(), startTestBrain(), tempDir('gpu-media-')]);
-  owner = new McpClient({ url: brain.mcpUrl, token: await testToken({ userId: 'u-owner', service: 'frontend' }), timeoutMs: 30_000 });
-  projectId = (await owner.call(create_project, { name: 'Animatic render' })).project.id;
+  fx = await startMediaFixture('Animatic render', 'gpu-media-');
+  ({ owner, svc, dir, projectId } = fx);
   otherProjectId = (await owner.call(create_project, { name: 'Someone else' })).project.id;
-  svc = await startGpuTasks(testEnv(redis.url, { AUTOMOVIE_BRAIN_URL: brain.mcpUrl, GPU_TASKS_CHECK_PROJECTS: 'true' }), {
-    userId: 'u-owner',
-  });
 });
 afterAll(async () => {
-  await svc?.stop();
-  await owner?.close();
-  await brain?.stop();
-  await redis?.stop();
-  await dir?.remove();
+  await fx?.stop();
 });
 
 /** Submits a task and waits for its end, collecting the progress notifications. */

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import {
   create_asset_upload,
-  create_project,
   generate_image,
   get_asset,
   list_dead_letters,
@@ -11,16 +10,14 @@ import {
   submit_task,
   type Task,
 } from '@automovie/contracts';
-import { McpClient } from '@automovie/mcp-ws';
+import type { McpClient } from '@automovie/mcp-ws';
 import { probeMedia } from '@automovie/media';
 import { downloadAsset, uploadAsset } from '@automovie/service-kit';
-import { type RedisServer, startRedis, type TempDir, tempDir, testToken } from '@automovie/testing';
+import type { TempDir } from '@automovie/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBrain, type TestBrain } from '../../brain/test/helpers.ts';
-import { startGpuTasks, type TestGpuTasks, testEnv } from './helpers.ts';
+import { type MediaFixture, startMediaFixture, type TestGpuTasks } from './helpers.ts';
 
-let redis: RedisServer;
-let brain: TestBrain;
+let fx: MediaFixture;
 let owner: McpClient;
 let svc: TestGpuTasks;
 let dir: TempDir;
@@ -28,20 +25,12 @@ let projectId: string;
 let frameId: string;
 
 beforeAll(async () => {
-  [redis, brain, dir] = await Promise.all([startRedis(), startTestBrain(), tempDir('gpu-limits-')]);
-  owner = new McpClient({ url: brain.mcpUrl, token: await testToken({ userId: 'u-owner', service: 'frontend' }), timeoutMs: 30_000 });
-  projectId = (await owner.call(create_project, { name: 'Render limits' })).project.id;
-  svc = await startGpuTasks(testEnv(redis.url, { AUTOMOVIE_BRAIN_URL: brain.mcpUrl, GPU_TASKS_CHECK_PROJECTS: 'true' }), {
-    userId: 'u-owner',
-  });
+  fx = await startMediaFixture('Render limits', 'gpu-limits-');
+  ({ owner, svc, dir, projectId } = fx);
   frameId = (await owner.call(generate_image, { projectId, prompt: 'A lighthouse at dusk', width: 64, height: 64, seed: 7 })).asset.id;
 });
 afterAll(async () => {
-  await svc?.stop();
-  await owner?.close();
-  await brain?.stop();
-  await redis?.stop();
-  await dir?.remove();
+  await fx?.stop();
 });
 
 async function refusal(payload: Record<string, unknown>): Promise<{ code: string; message: string; ms: number }> {
